@@ -33,7 +33,7 @@ export class StaticSite extends pulumi.ComponentResource {
             replicas: settings.web.replicas,
             liveness: { kind: "http", path: "/", port: PORT },
             readiness: { kind: "http", path: "/config.json", port: PORT },
-            healthcheck: ["CMD-SHELL", `wget -q -O /dev/null http://127.0.0.1:${PORT}/config.json || curl -fsS -o /dev/null http://127.0.0.1:${PORT}/config.json`],
+            healthcheck: settings.web.healthcheck,
             exposure: "public",
             publicHost: settings.domain,
             hostPort: settings.web.hostPort,

@@ -184,6 +184,11 @@ export const schema = {
         default: "nginxinc/nginx-unprivileged:1.27.3-alpine",
         description: "Docker only: nginx image of the loopback edge proxy that fronts public services, so they can be replaced without downtime.",
     },
+    webHealthcheck: {
+        type: "array",
+        default: ["CMD", "sh", "/usr/local/bin/webstack-web-healthcheck.sh"],
+        description: "Docker only: HEALTHCHECK test of the static site container (the default is the reference web image's own script).",
+    },
     webHostPort: {
         type: "integer",
         default: 8080,

@@ -26,7 +26,7 @@ export interface Settings {
     services: ServiceSettings[];
     db: { mode: DbMode; image: string; name: string; storageGi: number; backupSchedule: string; backupRetentionDays: number; adminUrl: string };
     cache: { image: string; persistence: boolean; maxMemoryMb: number };
-    web: { image: string; replicas: number; hostPort: number };
+    web: { image: string; replicas: number; hostPort: number; healthcheck: string[] };
     docker: { edgeImage: string };
 }
 
@@ -154,7 +154,7 @@ export function loadSettings(raw: RawConfig, stack: string, now: Date, project =
             adminUrl,
         },
         cache: { image: value("cacheImage") as string, persistence: value("cachePersistence") as boolean, maxMemoryMb: value("cacheMaxMemoryMb") as number },
-        web: { image: value("webImage") as string, replicas: value("webReplicas") as number, hostPort: value("webHostPort") as number },
+        web: { image: value("webImage") as string, replicas: value("webReplicas") as number, hostPort: value("webHostPort") as number, healthcheck: value("webHealthcheck") as string[] },
         docker: { edgeImage: value("edgeImage") as string },
     };
 }

@@ -133,7 +133,7 @@ export async function runProgram(config: Record<string, string>, options: { stac
         const program = require(path.join(ROOT, "index.ts"));
         const outputs: Record<string, unknown> = {};
         for (const [k, v] of Object.entries(program)) {
-            outputs[k] = pulumi.Output.isInstance(v) ? await (v as pulumi.Output<unknown>).promise() : await resolveDeep(v);
+            outputs[k] = await resolveDeep(v);
         }
         await settle(resources);
         return { resources, outputs };
@@ -146,9 +146,17 @@ export async function runProgram(config: Record<string, string>, options: { stac
     }
 }
 
+/** The value of an Output, through its public API. */
+export function valueOf<T>(o: pulumi.Output<T>): Promise<T> {
+    return new Promise((resolve) => o.apply((v) => {
+        resolve(v);
+        return v;
+    }));
+}
+
 async function resolveDeep(v: unknown): Promise<unknown> {
     if (pulumi.Output.isInstance(v)) {
-        return (v as pulumi.Output<unknown>).promise();
+        return resolveDeep(await valueOf(v as pulumi.Output<unknown>));
     }
     if (Array.isArray(v)) {
         return Promise.all(v.map(resolveDeep));

@@ -1,0 +1,126 @@
+/**
+ * Drives the real Pulumi CLI on a throwaway local file backend, with
+ * offline-safe settings. Every command's output is kept, so a failure shows
+ * what the engine said and the secrets check can search all of it.
+ */
+import { spawn, spawnSync } from "child_process";
+import * as fs from "fs";
+import * as os from "os";
+import * as path from "path";
+
+export const ROOT = path.resolve(__dirname, "..", "..");
+
+export interface CommandResult {
+    code: number;
+    stdout: string;
+    stderr: string;
+    seconds: number;
+}
+
+/** Directory of the pulumi CLI: PULUMI_BIN_DIR, else what scripts/toolchain.sh installed, else PATH. */
+export function pulumiBinDir(): string | undefined {
+    if (process.env.PULUMI_BIN_DIR) {
+        return process.env.PULUMI_BIN_DIR;
+    }
+    const printed = spawnSync("bash", [path.join(ROOT, "scripts", "toolchain.sh"), "--print-path"], { encoding: "utf8" });
+    const dir = printed.stdout.trim().split("\n").pop();
+    if (printed.status === 0 && dir && fs.existsSync(path.join(dir, "pulumi"))) {
+        return dir;
+    }
+    const which = spawnSync("bash", ["-c", "command -v pulumi"], { encoding: "utf8" });
+    return which.status === 0 ? path.dirname(which.stdout.trim()) : undefined;
+}
+
+/** Why the real-engine tests cannot run here, or undefined when they can. */
+export function engineUnavailable(): string | undefined {
+    const check = spawnSync("bash", [path.join(ROOT, "scripts", "toolchain.sh"), "--check"], { encoding: "utf8" });
+    if (check.status !== 0) {
+        return `the Pulumi toolchain is incomplete (run bash scripts/toolchain.sh):\n${check.stdout}${check.stderr}`;
+    }
+    return pulumiBinDir() ? undefined : "no pulumi CLI found";
+}
+
+export function dockerUnavailable(): string | undefined {
+    const info = spawnSync("docker", ["info", "--format", "{{.ServerVersion}}"], { encoding: "utf8" });
+    return info.status === 0 ? undefined : `no Docker engine answers (run bash scripts/docker-engine.sh): ${info.stderr.trim()}`;
+}
+
+export class Engine {
+    readonly backendDir: string;
+    readonly log: string[] = [];
+    private readonly env: NodeJS.ProcessEnv;
+
+    constructor(readonly passphrase = "integration-tests-passphrase") {
+        this.backendDir = fs.mkdtempSync(path.join(os.tmpdir(), "webstack-backend-"));
+        const bin = pulumiBinDir();
+        this.env = {
+            ...process.env,
+            PATH: bin ? `${bin}:${process.env.PATH}` : process.env.PATH,
+            PULUMI_BACKEND_URL: `file://${this.backendDir}`,
+            PULUMI_CONFIG_PASSPHRASE: passphrase,
+            PULUMI_DISABLE_AUTOMATIC_PLUGIN_ACQUISITION: "true",
+            PULUMI_SKIP_UPDATE_CHECK: "true",
+            PULUMI_SKIP_CONFIRMATIONS: "true",
+            PULUMI_DIY_BACKEND_NO_LEGACY_WARNING: "true",
+            PULUMI_AUTOMATION_API_SKIP_VERSION_CHECK: "true",
+            NO_COLOR: "1",
+        };
+    }
+
+    /** Runs `pulumi <args>` in the project root. */
+    run(args: string[], options: { env?: NodeJS.ProcessEnv; cwd?: string; timeoutSeconds?: number } = {}): Promise<CommandResult> {
+        const start = Date.now();
+        return new Promise((resolve, reject) => {
+            const child = spawn("pulumi", [...args, "--non-interactive", "--color", "never"], {
+                cwd: options.cwd ?? ROOT,
+                env: { ...this.env, ...options.env },
+            });
+            let stdout = "";
+            let stderr = "";
+            child.stdout.on("data", (d) => (stdout += d));
+            child.stderr.on("data", (d) => (stderr += d));
+            const timer = setTimeout(() => child.kill("SIGTERM"), (options.timeoutSeconds ?? 900) * 1000);
+            child.on("error", reject);
+            child.on("close", (code) => {
+                clearTimeout(timer);
+                this.log.push(`$ pulumi ${args.join(" ")}\n${stdout}\n${stderr}`);
+                resolve({ code: code ?? -1, stdout, stderr, seconds: (Date.now() - start) / 1000 });
+            });
+        });
+    }
+
+    /** Like run, but throws with the engine's output when the command fails. */
+    async ok(args: string[], options: { env?: NodeJS.ProcessEnv; timeoutSeconds?: number } = {}): Promise<CommandResult> {
+        const r = await this.run(args, options);
+        if (r.code !== 0) {
+            throw new Error(`pulumi ${args.join(" ")} exited ${r.code}\n--- stdout\n${tail(r.stdout)}\n--- stderr\n${tail(r.stderr)}`);
+        }
+        return r;
+    }
+
+    /** Creates a stack whose config is `config` (a stack file's YAML text), written beside Pulumi.yaml. */
+    async initStack(stack: string, configYaml: string): Promise<string> {
+        const file = path.join(ROOT, `Pulumi.${stack}.yaml`);
+        fs.writeFileSync(file, configYaml);
+        await this.ok(["stack", "init", stack, "--secrets-provider", "passphrase"]);
+        return file;
+    }
+
+    async removeStack(stack: string): Promise<void> {
+        await this.run(["stack", "rm", stack, "--yes", "--force", "--preserve-config"]);
+        fs.rmSync(path.join(ROOT, `Pulumi.${stack}.yaml`), { force: true });
+    }
+
+    dispose(): void {
+        fs.rmSync(this.backendDir, { recursive: true, force: true });
+    }
+}
+
+export function tail(text: string, lines = 60): string {
+    return text.split("\n").slice(-lines).join("\n");
+}
+
+/** The policy config file for an environment. */
+export function policyConfig(environment: string): string {
+    return path.join(ROOT, "policies", "config", `${environment}.json`);
+}

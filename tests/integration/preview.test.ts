@@ -1,0 +1,64 @@
+/**
+ * Real previews: every shipped stack through the real engine with the real
+ * policy pack and the stack's environment policy config. Kubernetes stacks
+ * preview against no cluster (the provider plans plain resources without one),
+ * so this checks the program, the config schema and the policies, not the API
+ * server's admission.
+ */
+import { expect } from "chai";
+import * as fs from "fs";
+import * as os from "os";
+import * as path from "path";
+import { Engine, ROOT, dockerUnavailable, engineUnavailable, policyConfig, tail } from "./engine";
+
+const STACKS: { file: string; stack: string; environment: string }[] = [
+    { file: "Pulumi.local.yaml", stack: "it-prev-local", environment: "local" },
+    { file: "Pulumi.staging.yaml", stack: "it-prev-staging", environment: "staging" },
+    { file: "Pulumi.production.yaml", stack: "it-prev-production", environment: "production" },
+    { file: "stacks/review.yaml", stack: "it-prev-pr-42", environment: "review" },
+];
+
+/** A kubeconfig that names a cluster nobody listens on, so previews never touch a real one. */
+export function offlineKubeconfig(): string {
+    const file = path.join(fs.mkdtempSync(path.join(os.tmpdir(), "webstack-kube-")), "config");
+    fs.writeFileSync(file, `apiVersion: v1
+kind: Config
+clusters: [{name: offline, cluster: {server: "https://127.0.0.1:1"}}]
+users: [{name: offline, user: {token: "offline"}}]
+contexts: [{name: offline, context: {cluster: offline, user: offline}}]
+current-context: offline
+`);
+    return file;
+}
+
+describe("real previews of every shipped stack with the policy pack", function () {
+    this.timeout(20 * 60_000);
+    let engine: Engine;
+    const kubeconfig = offlineKubeconfig();
+
+    before(function () {
+        const why = engineUnavailable() ?? dockerUnavailable();
+        if (why) {
+            throw new Error(`integration prerequisites missing: ${why}`);
+        }
+        engine = new Engine();
+    });
+    after(() => engine?.dispose());
+
+    for (const s of STACKS) {
+        it(`previews ${s.file} as ${s.environment} with zero mandatory violations`, async () => {
+            const started = Date.now();
+            await engine.initStack(s.stack, fs.readFileSync(path.join(ROOT, s.file), "utf8"));
+            try {
+                const r = await engine.run(["preview", "--stack", s.stack, "--policy-pack", path.join(ROOT, "policies"), "--policy-pack-config", policyConfig(s.environment), "--diff"], { env: { KUBECONFIG: kubeconfig } });
+                const output = r.stdout + r.stderr;
+                expect(r.code, `preview failed:\n${tail(output, 80)}`).to.equal(0);
+                expect(output).to.not.match(/mandatory/i);
+                expect(output).to.match(/webstack:index:Environment/);
+                console.log(`      ${s.stack}: ${((Date.now() - started) / 1000).toFixed(1)}s`);
+            } finally {
+                await engine.removeStack(s.stack);
+            }
+        });
+    }
+});
