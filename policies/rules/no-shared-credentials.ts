@@ -1,0 +1,384 @@
+import { StackValidationPolicy } from "@pulumi/policy";
+import { CheckContext, Finding, Findings, PolicyInputResource, describeResource } from "../lib/findings";
+import { CommonConfig, stackPolicy } from "../lib/policy";
+import { fingerprint, holdsCredential, isSecretName, isUrlName, secretMaterial } from "../lib/credentials";
+import { componentOf, configEntries, envOf, isK8sWorkload, metadataName, namespaceOf, objectLabels, secretRefsOf, sameNamespace, serviceOf } from "../lib/resources";
+import { ENVIRONMENTS, KEEPER, LABEL, T } from "../lib/types";
+import { UNKNOWN_SENTINELS, Unknown, isUnknown } from "../lib/unknown";
+import { Maybe, asString, isNonEmptyString, stackOfUrn, stringMap } from "../lib/values";
+
+export interface NoSharedCredentialsConfig extends CommonConfig {
+    /** Environment this stack belongs to; every credential must have been issued for it. */
+    environment?: string;
+    /** SHA-256 hex fingerprints (see `fingerprint`) of credential values that belong to other environments. */
+    foreignFingerprints?: string[];
+    /**
+     * Components that hold other services' credentials to verify or provision
+     * them (the database and cache servers, their access jobs). They are not
+     * counted as users of a credential.
+     * @default ["database", "cache", "access"]
+     */
+    serverComponents?: string[];
+    /** Name fragments that mark an env var as a credential. @default PASSWORD, PASSWD, SECRET, TOKEN, API_KEY, PRIVATE_KEY, SIGNING_KEY, VERIFY_KEYS, CREDENTIAL */
+    secretNamePatterns?: string[];
+    /** Name suffixes that mention a secret without holding one. @default _FILE, _PATH, _KID, _ID, _NAME, _REF, _ISSUER, _AUDIENCE, _TTL, _SECONDS */
+    nonSecretSuffixes?: string[];
+}
+
+export const DEFAULT_SERVER_COMPONENTS: readonly string[] = ["database", "cache", "access"];
+
+/** A generated credential (RandomPassword) and what its keepers say. */
+interface Issued {
+    resource: PolicyInputResource;
+    credential: Maybe<string>;
+    service: Maybe<string>;
+    environment: Maybe<string>;
+    stack: Maybe<string>;
+    result: Maybe<string>;
+}
+
+/** A known credential value found in a resource. */
+interface Holding {
+    resource: PolicyInputResource;
+    service: string;
+    /** The holder verifies or provisions credentials rather than using them. */
+    server: boolean;
+    where: string;
+    value: string;
+    material: Set<string>;
+}
+
+/** Shortest generated value treated as a match inside a larger string (avoids coincidences). */
+const MIN_MATCH = 8;
+
+function readIssued(resources: PolicyInputResource[], f: Findings, environment: string | undefined): Issued[] {
+    const issued: Issued[] = [];
+    for (const rp of resources.filter((r) => r.type === T.randomPassword)) {
+        const keepers = stringMap(rp.props.keepers);
+        if (isUnknown(keepers)) {
+            f.undetermined(rp, keepers, "the owner keepers (service, environment, stack) of this credential");
+            continue;
+        }
+        const entry: Issued = {
+            resource: rp,
+            credential: keepers[KEEPER.credential],
+            service: keepers[KEEPER.service],
+            environment: keepers[KEEPER.environment],
+            stack: keepers[KEEPER.stack],
+            result: asString(rp.props.result),
+        };
+        issued.push(entry);
+        const required = [KEEPER.credential, KEEPER.service, KEEPER.environment, KEEPER.stack];
+        const missing = required.filter((k) => {
+            const v = keepers[k];
+            return !isUnknown(v) && !isNonEmptyString(v);
+        });
+        if (missing.length > 0) {
+            f.violation(rp,
+                `has no keeper ${missing.join(", ")}, so nothing records which one service and environment may use this credential`,
+                `issue it through the Credential component, which sets the keepers ${required.join(", ")} (strings) on the RandomPassword`);
+        }
+        for (const k of required) {
+            const v = keepers[k];
+            if (isUnknown(v)) {
+                f.undetermined(rp, v, `keeper ${k}`);
+            }
+        }
+        if (environment !== undefined && typeof entry.environment === "string" && entry.environment !== "" && entry.environment !== environment) {
+            f.violation(rp,
+                `was issued for environment "${entry.environment}" (keeper ${KEEPER.environment}) but is deployed in environment "${environment}"; a credential never crosses environments`,
+                `issue a new credential for "${environment}" (a Credential created with this stack's settings) instead of reusing the "${entry.environment}" one, and rotate the "${entry.environment}" value since it left its environment`);
+        }
+        const urnStack = stackOfUrn(rp.urn);
+        if (urnStack !== undefined && typeof entry.stack === "string" && entry.stack !== "" && entry.stack !== urnStack) {
+            f.violation(rp,
+                `was issued for stack "${entry.stack}" (keeper ${KEEPER.stack}) but belongs to stack "${urnStack}"`,
+                `set the keeper ${KEEPER.stack} to "${urnStack}" so the value is generated for this stack; never import another stack's credential state`);
+        }
+    }
+    // One credential name, one service.
+    const byName = new Map<string, Issued[]>();
+    for (const i of issued) {
+        if (typeof i.credential === "string" && i.credential !== "") {
+            byName.set(i.credential, [...(byName.get(i.credential) ?? []), i]);
+        }
+    }
+    for (const [name, group] of byName) {
+        const services = [...new Set(group.map((i) => i.service).filter((s): s is string => typeof s === "string" && s !== ""))];
+        if (services.length > 1) {
+            for (const i of group) {
+                f.violation(i.resource,
+                    `credential "${name}" is issued to several services (${services.map((s) => `"${s}"`).join(", ")}); a credential belongs to exactly one service`,
+                    `give each service its own credential, e.g. "${services[0]}-<purpose>" and "${services[1]}-<purpose>", each with keeper ${KEEPER.service} set to that one service`);
+            }
+        }
+    }
+    return issued;
+}
+
+function isServer(component: Maybe<string>, servers: readonly string[]): boolean {
+    return typeof component === "string" && servers.includes(component);
+}
+
+/** A RandomPassword whose result is absent (inputs only), so generated values cannot be recognised. */
+interface MissingResult {
+    resource: PolicyInputResource;
+    unknown: Unknown;
+}
+
+function collectHoldings(resources: PolicyInputResource[], config: NoSharedCredentialsConfig, generated: string[], missing: MissingResult | undefined, f: Findings): Holding[] {
+    const servers = config.serverComponents ?? DEFAULT_SERVER_COMPONENTS;
+    const naming = { secretNamePatterns: config.secretNamePatterns, nonSecretSuffixes: config.nonSecretSuffixes };
+    const holdings: Holding[] = [];
+    const materialOf = (value: string): Set<string> => {
+        const m = new Set(secretMaterial(value).filter((x) => x !== ""));
+        for (const g of generated) {
+            if (g.length >= MIN_MATCH && value.includes(g)) {
+                m.add(g);
+            }
+        }
+        return m;
+    };
+    for (const r of resources) {
+        const inWorkload = isK8sWorkload(r);
+        if (!inWorkload && r.type !== T.container) {
+            continue;
+        }
+        const service = serviceOf(r);
+        const server = isServer(componentOf(r), servers);
+        const env = envOf(r);
+        if (env.unknown) {
+            f.undetermined(r, env.unknown, "whether the environment carries a literal or shared credential");
+        }
+        for (const e of env.entries) {
+            if (isUnknown(e.name)) {
+                f.undetermined(r, e.name, "whether an environment entry carries a literal or shared credential");
+                continue;
+            }
+            if (e.name === undefined || e.value === undefined) {
+                continue;
+            }
+            const where = inWorkload ? `env ${e.name} of container "${e.container}"` : `env ${e.name}`;
+            if (isUnknown(e.value)) {
+                if (isSecretName(e.name, naming) || isUrlName(e.name)) {
+                    f.undetermined(r, e.value, `whether ${where} carries a literal or shared credential`);
+                }
+                continue;
+            }
+            if (!holdsCredential(e.name, e.value, naming)) {
+                continue;
+            }
+            const material = materialOf(e.value);
+            const isGenerated = [...material].some((m) => generated.includes(m));
+            if (inWorkload) {
+                f.violation(r,
+                    `${where} holds a credential as a plain value in the pod spec, readable by anyone who can read the workload`,
+                    `store it in a Secret of service "${service}" and reference it with valueFrom.secretKeyRef`);
+            } else if (!isGenerated && missing !== undefined) {
+                f.undetermined(r, missing.unknown, `whether ${where} is a literal (${describeResource(missing.resource)} has no result to compare with)`);
+            } else if (!isGenerated) {
+                f.violation(r,
+                    `${where} holds a literal credential that no generated credential of this stack produced`,
+                    "generate it with a Credential (RandomPassword with owner and rotation keepers) and pass that output (pulumi.secret) instead of a literal");
+            }
+            holdings.push({ resource: r, service, server, where, value: e.value, material });
+        }
+    }
+    for (const r of resources.filter((x) => x.type === T.secret || x.type === T.configMap)) {
+        const labels = objectLabels(r).labels;
+        const svcLabel = labels[LABEL.service] ?? labels[LABEL.name];
+        const service = typeof svcLabel === "string" && svcLabel !== "" ? svcLabel : r.name;
+        const server = isServer(labels[LABEL.component], servers);
+        const entries = configEntries(r);
+        if (isUnknown(entries)) {
+            f.undetermined(r, entries, "whether its entries carry a shared credential");
+            continue;
+        }
+        for (const { key, value } of entries) {
+            if (isUnknown(value)) {
+                if (r.type === T.secret || isSecretName(key, naming)) {
+                    f.undetermined(r, value, `whether key ${key} carries a shared credential`);
+                }
+                continue;
+            }
+            if (value === undefined || value === "") {
+                continue;
+            }
+            const material = materialOf(value);
+            const isGenerated = [...material].some((m) => generated.includes(m));
+            if (!isGenerated && !holdsCredential(key, value, naming)) {
+                continue;
+            }
+            holdings.push({ resource: r, service, server, where: `key ${key}`, value, material });
+        }
+    }
+    return holdings;
+}
+
+function checkSharing(holdings: Holding[], issued: Issued[], f: Findings): void {
+    const owners = new Map<string, Issued[]>();
+    for (const i of issued) {
+        if (typeof i.result === "string" && i.result !== "") {
+            owners.set(i.result, [...(owners.get(i.result) ?? []), i]);
+        }
+    }
+    const byMaterial = new Map<string, Holding[]>();
+    for (const h of holdings) {
+        for (const m of h.material) {
+            byMaterial.set(m, [...(byMaterial.get(m) ?? []), h]);
+        }
+    }
+    const reported = new Set<string>();
+    for (const [material, group] of byMaterial) {
+        const issuedFor = owners.get(material) ?? [];
+        const ownerServices = issuedFor.map((i) => i.service).filter((s): s is string => typeof s === "string" && s !== "");
+        const users = group.filter((h) => !h.server);
+        const services = new Set<string>([...ownerServices, ...users.map((h) => h.service)]);
+        if (services.size < 2) {
+            continue;
+        }
+        const credentialName = issuedFor.map((i) => i.credential).find((c): c is string => typeof c === "string");
+        const origin = credentialName !== undefined && ownerServices.length > 0
+            ? `credential "${credentialName}" issued to service "${ownerServices[0]}"`
+            : "the same credential value";
+        for (const h of users) {
+            const key = `${h.resource.urn}|${h.where}|${origin}`;
+            if (reported.has(key)) {
+                continue;
+            }
+            reported.add(key);
+            const others = [...new Set(group.filter((o) => o !== h && !o.server && o.service !== h.service).map((o) => `service "${o.service}" (${describeResource(o.resource)})`))];
+            const foreignOwner = ownerServices.length > 0 && !ownerServices.includes(h.service);
+            if (!foreignOwner && others.length === 0) {
+                continue;
+            }
+            const problem = foreignOwner
+                ? `${h.where} of service "${h.service}" carries ${origin}${others.length > 0 ? `, also used by ${others.join(", ")}` : ""}; a credential is used by one service only`
+                : `${h.where} of service "${h.service}" carries ${origin}, also used by ${others.join(", ")}; a credential is used by one service only`;
+            f.violation(h.resource, problem,
+                `issue one Credential per service (keeper ${KEEPER.service}) and give each service only its own value; the database or cache grants each service its own role or ACL user`);
+        }
+    }
+}
+
+function checkSecretReaders(resources: PolicyInputResource[], config: NoSharedCredentialsConfig, f: Findings): void {
+    const servers = config.serverComponents ?? DEFAULT_SERVER_COMPONENTS;
+    const secrets = resources.filter((r) => r.type === T.secret);
+    const readers = new Map<string, { name: string; namespace: Maybe<string>; services: Map<string, PolicyInputResource[]> }>();
+    for (const w of resources.filter(isK8sWorkload)) {
+        if (isServer(componentOf(w), servers)) {
+            continue;
+        }
+        const service = serviceOf(w);
+        const ns = namespaceOf(w);
+        for (const ref of secretRefsOf(w)) {
+            if (isUnknown(ref)) {
+                f.undetermined(w, ref, "which Secret it reads");
+                continue;
+            }
+            if (ref === undefined || ref === "") {
+                continue;
+            }
+            const key = `${typeof ns === "string" ? ns : ""}/${ref}`;
+            const entry = readers.get(key) ?? { name: ref, namespace: ns, services: new Map() };
+            const list = entry.services.get(service) ?? [];
+            if (!list.includes(w)) {
+                list.push(w);
+            }
+            entry.services.set(service, list);
+            readers.set(key, entry);
+        }
+    }
+    for (const { name, namespace, services } of readers.values()) {
+        const secret = secrets.find((s) => metadataName(s) === name && sameNamespace(namespaceOf(s), namespace));
+        const readerText = [...services.entries()].map(([svc, ws]) => `service "${svc}" (${ws.map(describeResource).join(", ")})`).join(", ");
+        if (services.size > 1) {
+            const fix = "give each service its own Secret holding only its own credentials, and reference only that Secret from its pods";
+            if (secret) {
+                f.violation(secret, `is read by pods of several services: ${readerText}; a credential is used by one service only`, fix);
+            } else {
+                for (const ws of services.values()) {
+                    for (const w of ws) {
+                        f.violation(w, `reads Secret "${name}", which pods of several services read (${readerText})`, fix);
+                    }
+                }
+            }
+            continue;
+        }
+        if (secret) {
+            const labels = objectLabels(secret).labels;
+            const owner = labels[LABEL.service];
+            const [reader] = [...services.keys()];
+            if (typeof owner === "string" && owner !== "" && owner !== reader) {
+                f.violation(secret, `is labelled ${LABEL.service}="${owner}" but read by pods of service "${reader}" (${readerText})`,
+                    `let service "${reader}" read its own Secret; never mount another service's credentials`);
+            }
+        }
+    }
+}
+
+function checkFingerprints(holdings: Holding[], issued: Issued[], config: NoSharedCredentialsConfig, f: Findings): void {
+    const foreign = new Set((config.foreignFingerprints ?? []).filter(isNonEmptyString).map((x) => x.trim().toLowerCase()));
+    if (foreign.size === 0) {
+        return;
+    }
+    const fix = "issue a new credential for this environment (change the RandomPassword's keepers so it is regenerated) and rotate the other environment's value, which has leaked across";
+    for (const i of issued) {
+        if (typeof i.result === "string" && foreign.has(fingerprint(i.result))) {
+            f.violation(i.resource, `its generated value has the fingerprint of a credential that belongs to another environment (fingerprint ${fingerprint(i.result).slice(0, 12)}...)`, fix);
+        }
+    }
+    for (const h of holdings) {
+        const candidates = new Set<string>([h.value, ...h.material]);
+        for (const c of candidates) {
+            const fp = fingerprint(c);
+            if (foreign.has(fp)) {
+                f.violation(h.resource, `${h.where} carries a credential whose fingerprint belongs to another environment (fingerprint ${fp.slice(0, 12)}...)`, fix);
+                break;
+            }
+        }
+    }
+}
+
+/**
+ * A credential is used by one service in one environment. Checks the owner
+ * keepers of every RandomPassword, that one credential name is issued to one
+ * service, that no Secret or value is shared by two services, that no literal
+ * credential sits in plain env, and that no value of another environment
+ * (by fingerprint) appears.
+ */
+export function checkNoSharedCredentials(resources: PolicyInputResource[], config: NoSharedCredentialsConfig, _ctx?: CheckContext): Finding[] {
+    const f = new Findings();
+    const environment = isNonEmptyString(config.environment) ? config.environment : undefined;
+    if (environment === undefined) {
+        f.violation(undefined,
+            "the no-shared-credentials policy config names no environment, so credentials cannot be checked against the environment they were issued for",
+            `run with --policy-pack-config policies/config/<environment>.json, whose "no-shared-credentials" entry sets "environment" to one of ${ENVIRONMENTS.join(", ")}`);
+    }
+    const issued = readIssued(resources, f, environment);
+    const generated = issued.map((i) => i.result).filter((v): v is string => typeof v === "string" && v !== "");
+    // Stack analysis sees every RandomPassword's result (known, or unknown in preview); a list of inputs only does not.
+    const withoutResult = issued.find((i) => i.result === undefined);
+    const missing = withoutResult
+        ? { resource: withoutResult.resource, unknown: new Unknown(["result"], UNKNOWN_SENTINELS.string) }
+        : undefined;
+    const holdings = collectHoldings(resources, config, generated, missing, f);
+    checkSharing(holdings, issued, f);
+    checkSecretReaders(resources, config, f);
+    checkFingerprints(holdings, issued, config, f);
+    return f.list;
+}
+
+export const noSharedCredentials: StackValidationPolicy = stackPolicy<NoSharedCredentialsConfig>({
+    name: "no-shared-credentials",
+    description: "A credential shared by two services or two environments cannot be revoked or rotated for one without breaking the other, and a leak in the weakest holder (a review stack, a batch worker) opens them all. Each credential is issued to one service in one environment, and appears nowhere else.",
+    severity: "critical",
+    config: {
+        environment: { type: "string", enum: [...ENVIRONMENTS], description: "Environment of the stack; credentials must have been issued for it." },
+        foreignFingerprints: { type: "array", items: { type: "string", pattern: "^[0-9a-fA-F]{64}$" }, description: "SHA-256 hex fingerprints of credential values that belong to other environments." },
+        serverComponents: { type: "array", items: { type: "string" }, description: "Components that hold other services' credentials to verify or provision them (default database, cache, access)." },
+        secretNamePatterns: { type: "array", items: { type: "string" }, description: "Name fragments that mark an env var as a credential." },
+        nonSecretSuffixes: { type: "array", items: { type: "string" }, description: "Name suffixes that mention a secret without holding one (_FILE, _KID...)." },
+    },
+    check: checkNoSharedCredentials,
+});
