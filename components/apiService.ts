@@ -38,8 +38,8 @@ export class ApiService extends pulumi.ComponentResource {
     readonly migration?: pulumi.Resource;
 
     constructor(name: string, args: ApiServiceArgs, opts?: pulumi.ComponentResourceOptions) {
-        super("webstack:index:ApiService", name, {}, opts);
-        validateApiServiceArgs(args);
+        // Validate before super() registers anything: bad args leave no trace in the stack.
+        super("webstack:index:ApiService", name, {}, (validateApiServiceArgs(args), opts));
         const { settings, platform, service } = args;
         const jwt = service.jwt ? new Credential(`${name}-jwt`, { service: service.name, purpose: "jwt", settings, length: 64 }, { parent: this }) : undefined;
         const extraSecrets = new Map(service.generatedSecrets.map((s) => [s, new Credential(`${name}-${s.toLowerCase().replace(/_/g, "-")}`, { service: service.name, purpose: s.toLowerCase().replace(/_/g, "-"), settings }, { parent: this })]));

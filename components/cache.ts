@@ -33,9 +33,9 @@ export class Cache extends pulumi.ComponentResource {
     private readonly connections = new Map<string, CacheConnection>();
 
     constructor(name: string, args: CacheArgs, opts?: pulumi.ComponentResourceOptions) {
-        super("webstack:index:Cache", name, {}, opts);
+        // Validate before super() registers anything: bad args leave no trace in the stack.
+        super("webstack:index:Cache", name, {}, (validateCacheArgs(args), opts));
         const { settings, platform } = args;
-        validateCacheArgs(args);
         const cache = settings.cache;
         const admin = new Credential(`${name}-admin`, { service: name, purpose: "admin", settings }, { parent: this });
         const clients = args.clients.map((client) => ({

@@ -29,14 +29,9 @@ export class Credential extends pulumi.ComponentResource {
     readonly credentialName: string;
 
     constructor(name: string, args: CredentialArgs, opts?: pulumi.ComponentResourceOptions) {
-        super("webstack:index:Credential", name, {}, opts);
+        // Validate before super() registers anything.
+        super("webstack:index:Credential", name, {}, (validateCredentialArgs(args), opts));
         const length = args.length ?? 32;
-        if (!/^[a-z][a-z0-9-]*$/.test(args.service)) {
-            throw new pulumi.InputPropertyError({ propertyPath: "service", reason: `"${args.service}" is not a service name; use the lower-case name from the services config` });
-        }
-        if (!Number.isInteger(length) || length < 16 || length > 256) {
-            throw new pulumi.InputPropertyError({ propertyPath: "length", reason: `${length} is outside 16..256; shorter secrets can be guessed` });
-        }
         const rotation: Rotation = args.settings.rotation;
         this.credentialName = `${args.service}-${args.purpose}`;
         this.currentSlot = rotation.current;
@@ -72,5 +67,18 @@ export class Credential extends pulumi.ComponentResource {
     /** Key id of a generation, for JWT signing keys. */
     kid(state: SlotState): string {
         return `${this.credentialName}-g${state.generation}`;
+    }
+}
+
+export function validateCredentialArgs(args: CredentialArgs): void {
+    const length = args.length ?? 32;
+    if (!/^[a-z][a-z0-9-]*$/.test(args.service)) {
+        throw new pulumi.InputPropertyError({ propertyPath: "service", reason: `"${args.service}" is not a service name; use the lower-case name from the services config` });
+    }
+    if (!/^[a-z][a-z0-9-]*$/.test(args.purpose)) {
+        throw new pulumi.InputPropertyError({ propertyPath: "purpose", reason: `"${args.purpose}" must be lower-case letters, digits and '-'` });
+    }
+    if (!Number.isInteger(length) || length < 16 || length > 256) {
+        throw new pulumi.InputPropertyError({ propertyPath: "length", reason: `${length} is outside 16..256; shorter secrets can be guessed` });
     }
 }

@@ -41,12 +41,15 @@ export class ManagedDb extends pulumi.ComponentResource {
     private readonly connections = new Map<string, DbConnection>();
 
     constructor(name: string, args: ManagedDbArgs, opts?: pulumi.ComponentResourceOptions) {
-        super("webstack:index:ManagedDb", name, {}, opts);
+        // Validate before super() registers anything: bad args leave no trace in the stack.
+        super("webstack:index:ManagedDb", name, {}, (validateDbArgs(args), opts));
         const { settings, platform } = args;
         const db = settings.db;
-        validateDbArgs(args);
 
-        const clientCredentials = args.clients.map((client) => ({
+        // Backups sign in with their own read-only role, never with the admin credential.
+        const backupClient = db.backupSchedule && db.mode !== "external" ? `${name}-backup` : undefined;
+        const allClients = backupClient ? [...args.clients, backupClient] : args.clients;
+        const clientCredentials = allClients.map((client) => ({
             client,
             credential: new Credential(`${name}-${client}`, { service: client, purpose: "db", settings }, { parent: this }),
         }));
@@ -97,14 +100,14 @@ export class ManagedDb extends pulumi.ComponentResource {
             name: `${name}-access`,
             role: "access",
             image: db.image,
-            command: dbAccessCommand(dbAccessSql(db.name, args.clients, args.migrator)),
+            command: dbAccessCommand(dbAccessSql(db.name, allClients, args.migrator, backupClient ? [backupClient] : [])),
             env: { DB_HOST: this.host || "external", DB_PORT: String(PORT), DB_NAME: db.name },
             secretEnv,
             resources: { cpu: "50m", memory: "64Mi", cpuLimit: "250m", memoryLimit: "128Mi" },
             runAsUser: POSTGRES_UID,
             dockerUser: "postgres",
             clientOf: ["db"],
-            revision: `g${generation}-${args.clients.join(",")}`,
+            revision: `g${generation}-${allClients.join(",")}`,
             dependsOn: server ? [server.ready] : [],
         }, this);
         this.accessApplied = access.completed;
@@ -121,20 +124,24 @@ export class ManagedDb extends pulumi.ComponentResource {
             });
         }
 
-        if (db.backupSchedule && !external) {
+        if (backupClient) {
+            const backup = clientCredentials.find((c) => c.client === backupClient)!.credential;
             platform.cron({
                 name: `${name}-backup`,
                 role: "backup",
                 image: db.image,
                 schedule: db.backupSchedule,
                 command: ["sh", "-c", backupScript(db.backupRetentionDays)],
-                env: { PGHOST: this.host, PGPORT: String(PORT), PGDATABASE: db.name, PGUSER: "postgres" },
-                secretEnv: { PGPASSWORD: admin!.current },
+                env: { PGHOST: this.host, PGPORT: String(PORT), PGDATABASE: db.name, PGUSER: `${roleName(backupClient)}_${backup.currentSlot.slot}` },
+                secretEnv: { PGPASSWORD: backup.current },
+                revision: `g${backup.currentSlot.generation}`,
                 resources: { cpu: "100m", memory: "128Mi", cpuLimit: "500m", memoryLimit: "512Mi" },
                 runAsUser: POSTGRES_UID,
                 dockerUser: "postgres",
                 clientOf: ["db"],
                 volume: { mountPath: "/backups", sizeGi: Math.max(1, db.storageGi) },
+                // Healthy while the newest dump is younger than a day and an hour.
+                healthcheck: ["CMD-SHELL", "find /backups -name '*.dump' -mmin -1500 | grep -q ."],
                 dependsOn: [access.resource],
             }, this);
         }

@@ -18,9 +18,9 @@ export function slotVar(client: string, slot: "a" | "b"): string {
  * login roles `<role>_a`, `<role>_b` (the credential slots) that act as it.
  * Both slots always hold a valid password, so rotation never locks a client out.
  * The migrating client owns the schema; other clients get data privileges on
- * everything it creates.
+ * everything it creates; readers (backups) may read all data.
  */
-export function dbAccessSql(dbName: string, clients: string[], migrator: string | undefined): string {
+export function dbAccessSql(dbName: string, clients: string[], migrator: string | undefined, readers: string[] = []): string {
     const lines: string[] = ["\\set ON_ERROR_STOP on"];
     for (const client of clients) {
         const group = roleName(client);
@@ -46,6 +46,10 @@ export function dbAccessSql(dbName: string, clients: string[], migrator: string 
             lines.push(`GRANT SELECT, INSERT, UPDATE, DELETE ON ALL TABLES IN SCHEMA public TO ${group};`);
             lines.push(`GRANT USAGE, SELECT ON ALL SEQUENCES IN SCHEMA public TO ${group};`);
         }
+    }
+    for (const reader of readers) {
+        // Backups read everything and write nothing.
+        lines.push(`GRANT pg_read_all_data TO ${roleName(reader)};`);
     }
     lines.push("\\getenv admin_pw ADMIN_CURRENT");
     lines.push("SELECT :'admin_pw' <> '' AS rotate_admin \\gset");

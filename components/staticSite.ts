@@ -21,8 +21,8 @@ export class StaticSite extends pulumi.ComponentResource {
     readonly url: pulumi.Output<string>;
 
     constructor(name: string, args: StaticSiteArgs, opts?: pulumi.ComponentResourceOptions) {
-        super("webstack:index:StaticSite", name, {}, opts);
-        validateStaticSiteArgs(args);
+        // Validate before super() registers anything: bad args leave no trace in the stack.
+        super("webstack:index:StaticSite", name, {}, (validateStaticSiteArgs(args), opts));
         const { settings, platform } = args;
         const workload = platform.workload({
             name,

@@ -30,8 +30,8 @@ export class Worker extends pulumi.ComponentResource {
     readonly mode: "worker" | "scheduler";
 
     constructor(name: string, args: WorkerArgs, opts?: pulumi.ComponentResourceOptions) {
-        super("webstack:index:Worker", name, {}, opts);
-        validateWorkerArgs(args);
+        // Validate before super() registers anything: bad args leave no trace in the stack.
+        super("webstack:index:Worker", name, {}, (validateWorkerArgs(args), opts));
         const { settings, platform, service } = args;
         this.mode = service.kind === "scheduler" ? "scheduler" : "worker";
         const extraSecrets = new Map(service.generatedSecrets.map((s) => [s, new Credential(`${name}-${s.toLowerCase().replace(/_/g, "-")}`, { service: service.name, purpose: s.toLowerCase().replace(/_/g, "-"), settings }, { parent: this })]));

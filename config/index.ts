@@ -39,6 +39,14 @@ export function rotationClock(env: NodeJS.ProcessEnv = process.env): Date {
     return parsed;
 }
 
+/** Keys (without the project prefix) whose values the engine holds encrypted. */
+export function secretConfigKeys(project = pulumi.getProject()): string[] {
+    // isConfigSecret is the SDK's own record of which config values arrived encrypted.
+    const isSecret: (k: string) => boolean = (pulumi.runtime as unknown as { isConfigSecret: (k: string) => boolean }).isConfigSecret;
+    return Object.keys(readStackConfig(project)).filter((k) => isSecret(`${project}:${k}`));
+}
+
 export function loadStackSettings(): Settings {
-    return loadSettings(readStackConfig(), pulumi.getStack(), rotationClock(), pulumi.getProject());
+    const project = pulumi.getProject();
+    return loadSettings(readStackConfig(project), pulumi.getStack(), rotationClock(), project, secretConfigKeys(project));
 }

@@ -11,11 +11,19 @@ export interface Problem {
  * Lists every problem at once, so one run shows everything to fix.
  */
 export class ConfigError extends Error {
-    constructor(readonly stack: string, readonly problems: Problem[]) {
+    readonly stackName!: string;
+    readonly problems!: Problem[];
+
+    constructor(stackName: string, problems: Problem[]) {
         super(
-            `Stack "${stack}" has ${problems.length} configuration problem${problems.length === 1 ? "" : "s"}:\n` +
+            `Stack "${stackName}" has ${problems.length} configuration problem${problems.length === 1 ? "" : "s"}:\n` +
                 problems.map((p) => `  - webstack:${p.key} ${p.message}. Fix: ${p.fix}.`).join("\n"),
         );
         this.name = "ConfigError";
+        // Not enumerable: the engine prints the message, not a dump of these fields.
+        Object.defineProperty(this, "stackName", { value: stackName, enumerable: false });
+        Object.defineProperty(this, "problems", { value: problems, enumerable: false });
+        // A configuration error is not a bug in the program: a call stack would only hide the list.
+        Object.defineProperty(this, "stack", { value: `${this.name}: ${this.message}`, enumerable: false });
     }
 }

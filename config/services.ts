@@ -69,6 +69,8 @@ const DEFAULT_COMMANDS: Record<ServiceKind, string[] | undefined> = {
     scheduler: ["node", "dist/worker.js", "--scheduler"],
 };
 
+/** Names of the platform's own workloads, which a service must not take. */
+const RESERVED = ["db", "cache", "web", "edge", "private", "namespace", "default-deny"];
 const SECRET_LOOKING = /(PASSWORD|PASSWD|SECRET|TOKEN|PRIVATE|API_KEY|_KEY$|DATABASE_URL|REDIS_URL)/i;
 const NAME = /^[a-z][a-z0-9-]{0,30}$/;
 const QUANTITY = /^[0-9]+(\.[0-9]+)?(m|Mi|Gi|Ki|M|G)?$/;
@@ -94,6 +96,9 @@ export function parseServices(raw: unknown, env: EnvironmentName, problems: Prob
     const result: ServiceSettings[] = [];
     for (const [name, value] of Object.entries(raw)) {
         const at = `${key}.${name}`;
+        if (RESERVED.includes(name) || /-(migrate|access|backup)$/.test(name)) {
+            problems.push({ key: at, message: `"${name}" is reserved for the platform's own workloads`, fix: `choose another name; ${RESERVED.join(", ")} and names ending in -migrate, -access or -backup are taken` });
+        }
         if (!NAME.test(name)) {
             problems.push({ key: at, message: `service name "${name}" is not a DNS label`, fix: "use lower-case letters, digits and '-', starting with a letter, at most 31 characters" });
         }

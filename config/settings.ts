@@ -6,7 +6,7 @@
  */
 import { Problem, ConfigError } from "./problems";
 import {
-    schema, ConfigKeyName, EnvironmentName, Target, CloudProfileName, DbMode, LogLevel, ENVIRONMENTS,
+    schema, ConfigKey, ConfigKeyName, EnvironmentName, Target, CloudProfileName, DbMode, LogLevel, ENVIRONMENTS,
 } from "./schema";
 import { parseServices, imageProblems, ServiceSettings } from "./services";
 import { Rotation, rotationFor } from "./rotation";
@@ -35,8 +35,19 @@ export type RawConfig = Partial<Record<ConfigKeyName, string>>;
 
 const STRICT: readonly EnvironmentName[] = ["staging", "production"];
 
-export function loadSettings(raw: RawConfig, stack: string, now: Date, project = "webstack"): Settings {
+/**
+ * `secretKeys` names the keys the engine holds encrypted; a key the schema
+ * marks secret must be one of them when set, or its value sits in git in
+ * plain text.
+ */
+export function loadSettings(raw: RawConfig, stack: string, now: Date, project = "webstack", secretKeys: readonly string[] = []): Settings {
     const problems: Problem[] = [];
+    for (const key of Object.keys(schema) as ConfigKeyName[]) {
+        const spec: ConfigKey = schema[key];
+        if (spec.secret && raw[key] && !secretKeys.includes(key)) {
+            problems.push({ key, message: "is stored in plain text but holds a credential", fix: `pulumi config set --secret ${key} <value>` });
+        }
+    }
     const unknownKeys = Object.keys(raw).filter((k) => !(k in schema));
     for (const k of unknownKeys) {
         problems.push({ key: k, message: "is not a known configuration key", fix: "remove it or check the spelling against docs/config.md" });
@@ -118,8 +129,14 @@ export function loadSettings(raw: RawConfig, stack: string, now: Date, project =
         problems.push({ key: "tlsIssuer", message: `is empty; ${env} serves public traffic over TLS only`, fix: "set the cert-manager ClusterIssuer name, e.g. letsencrypt-prod" });
     }
     if (env === "production") {
-        for (const s of services.filter((x) => x.public && x.replicas < 2 && (x.autoscale?.min ?? 0) < 2)) {
-            problems.push({ key: `services.${s.name}.replicas`, message: `is ${s.replicas}; production needs at least 2 replicas of a public service`, fix: "set replicas: 2 or autoscale.min: 2" });
+        // With an autoscaler its minimum is what runs, whatever replicas says.
+        for (const s of services.filter((x) => x.public && (x.autoscale?.min ?? x.replicas) < 2)) {
+            const key = s.autoscale ? `services.${s.name}.autoscale.min` : `services.${s.name}.replicas`;
+            problems.push({ key, message: `is ${s.autoscale?.min ?? s.replicas}; production needs at least 2 replicas of a public service`, fix: s.autoscale ? "set autoscale.min: 2" : "set replicas: 2" });
+        }
+        const webReplicas = value("webReplicas") as number;
+        if (webReplicas < 2) {
+            problems.push({ key: "webReplicas", message: `is ${webReplicas}; production needs at least 2 replicas of the public web site`, fix: "set webReplicas: 2" });
         }
     }
     if (problems.length > 0) {

@@ -36,7 +36,9 @@ export function pulumiYaml(): string {
         }
         const allowed = spec.enum ? ` One of: ${spec.enum.join(", ")}.` : "";
         lines.push(`    description: ${JSON.stringify(spec.description + allowed)}`);
-        if (spec.secret) {
+        // Pulumi refuses a plain default for a key it must hold encrypted, so an
+        // optional secret key is checked by the settings module instead.
+        if (spec.secret && spec.default === undefined) {
             lines.push("    secret: true");
         }
         if (spec.default !== undefined) {
