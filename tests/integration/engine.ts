@@ -31,13 +31,25 @@ export function pulumiBinDir(): string | undefined {
     return which.status === 0 ? path.dirname(which.stdout.trim()) : undefined;
 }
 
-/** Why the real-engine tests cannot run here, or undefined when they can. */
-export function engineUnavailable(): string | undefined {
+/**
+ * Provider plugins (random, kubernetes, docker) that scripts/toolchain.sh could
+ * not provide. Without them the engine can load and check the project, run the
+ * program up to its first resource and run the policy pack, but cannot plan or
+ * create resources.
+ */
+export function missingPlugins(): string[] {
     const check = spawnSync("bash", [path.join(ROOT, "scripts", "toolchain.sh"), "--check"], { encoding: "utf8" });
-    if (check.status !== 0) {
-        return `the Pulumi toolchain is incomplete (run bash scripts/toolchain.sh):\n${check.stdout}${check.stderr}`;
+    return check.stdout.split("\n").filter((l) => l.startsWith("MISSING plugin")).map((l) => l.replace(/^MISSING plugin resource /, "").replace(/ in .*$/, ""));
+}
+
+/** Why the CLI and language host cannot run here, ignoring missing plugins. */
+export function cliUnavailable(): string | undefined {
+    const check = spawnSync("bash", [path.join(ROOT, "scripts", "toolchain.sh"), "--check"], { encoding: "utf8" });
+    const missing = check.stdout.split("\n").filter((l) => l.startsWith("MISSING") && !l.startsWith("MISSING plugin"));
+    if (missing.length > 0 || !pulumiBinDir()) {
+        return `the Pulumi CLI or language host is missing (run bash scripts/toolchain.sh):\n${missing.join("\n")}`;
     }
-    return pulumiBinDir() ? undefined : "no pulumi CLI found";
+    return undefined;
 }
 
 export function dockerUnavailable(): string | undefined {
@@ -90,7 +102,7 @@ export class Engine {
     }
 
     /** Like run, but throws with the engine's output when the command fails. */
-    async ok(args: string[], options: { env?: NodeJS.ProcessEnv; timeoutSeconds?: number } = {}): Promise<CommandResult> {
+    async ok(args: string[], options: { env?: NodeJS.ProcessEnv; cwd?: string; timeoutSeconds?: number } = {}): Promise<CommandResult> {
         const r = await this.run(args, options);
         if (r.code !== 0) {
             throw new Error(`pulumi ${args.join(" ")} exited ${r.code}\n--- stdout\n${tail(r.stdout)}\n--- stderr\n${tail(r.stderr)}`);
