@@ -68,6 +68,8 @@ export interface JobSpec extends ContainerSpec {
 
 export interface CronSpec extends ContainerSpec {
     schedule: string;
+    /** Docker only: health check of the looping container that stands in for the schedule. */
+    healthcheck?: string[];
     volume?: { mountPath: string; sizeGi: number };
     dependsOn?: pulumi.Input<pulumi.Resource>[];
 }
