@@ -8,7 +8,7 @@
 import { expect } from "chai";
 import * as fs from "fs";
 import * as path from "path";
-import { Engine, ROOT, cliUnavailable, missingPlugins, policyConfig } from "./engine";
+import { Engine, ROOT, policyConfig, requireEngine } from "./engine";
 import { badStacks } from "../policies/bad-stacks";
 
 const FIXTURE = path.join(__dirname, "fixtures", "resource-replay");
@@ -18,15 +18,7 @@ describe("bad stacks through the real engine and policy pack", function () {
     let engine: Engine;
 
     before(function () {
-        const why = cliUnavailable();
-        if (why) {
-            throw new Error(`integration prerequisites missing: ${why}`);
-        }
-        const plugins = missingPlugins();
-        if (plugins.length > 0) {
-            console.log(`      SKIPPED: provider plugins missing (${plugins.join(", ")}); see docs/toolchain.md`);
-            this.skip();
-        }
+        requireEngine(this, { plugins: true });
         engine = new Engine();
     });
     after(() => engine?.dispose());

@@ -57,6 +57,23 @@ export function dockerUnavailable(): string | undefined {
     return info.status === 0 ? undefined : `no Docker engine answers (run bash scripts/docker-engine.sh): ${info.stderr.trim()}`;
 }
 
+/**
+ * Called from a suite's `before` hook: fails the suite when the CLI (or Docker,
+ * when asked) is missing, and skips it, saying why, when it needs provider
+ * plugins that cannot be had here. A skip is counted as skipped, never passed.
+ */
+export function requireEngine(ctx: Mocha.Context, needs: { plugins: boolean; docker?: boolean }): void {
+    const why = cliUnavailable() ?? (needs.docker ? dockerUnavailable() : undefined);
+    if (why) {
+        throw new Error(`integration prerequisites missing: ${why}`);
+    }
+    const plugins = needs.plugins ? missingPlugins() : [];
+    if (plugins.length > 0) {
+        console.log(`      SKIPPED: provider plugins missing (${plugins.join(", ")}); see docs/toolchain.md`);
+        ctx.skip();
+    }
+}
+
 export class Engine {
     readonly backendDir: string;
     readonly log: string[] = [];
@@ -135,4 +152,17 @@ export function tail(text: string, lines = 60): string {
 /** The policy config file for an environment. */
 export function policyConfig(environment: string): string {
     return path.join(ROOT, "policies", "config", `${environment}.json`);
+}
+
+/** A kubeconfig that names a cluster nobody listens on, so previews never touch a real one. */
+export function offlineKubeconfig(): string {
+    const file = path.join(fs.mkdtempSync(path.join(os.tmpdir(), "webstack-kube-")), "config");
+    fs.writeFileSync(file, `apiVersion: v1
+kind: Config
+clusters: [{name: offline, cluster: {server: "https://127.0.0.1:1"}}]
+users: [{name: offline, user: {token: "offline"}}]
+contexts: [{name: offline, context: {cluster: offline, user: offline}}]
+current-context: offline
+`);
+    return file;
 }

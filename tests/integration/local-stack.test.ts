@@ -11,7 +11,7 @@ import * as fs from "fs";
 import * as net from "net";
 import * as path from "path";
 import * as yaml from "js-yaml";
-import { Engine, ROOT, cliUnavailable, dockerUnavailable, missingPlugins, policyConfig, tail } from "./engine";
+import { Engine, ROOT, requireEngine, policyConfig, tail } from "./engine";
 import { docker, inspect, serviceContainer, stackObjects } from "./docker";
 
 const STACK = "it-local";
@@ -105,16 +105,7 @@ describe("local stack on a real Docker engine", function () {
     const timings: Record<string, number> = {};
 
     before(function () {
-        const why = cliUnavailable() ?? dockerUnavailable();
-        if (why) {
-            throw new Error(`integration prerequisites missing: ${why}`);
-        }
-        const plugins = missingPlugins();
-        if (plugins.length > 0) {
-            // Not a pass: reported as skipped, with the reason, in the closing line.
-            console.log(`      SKIPPED: provider plugins missing (${plugins.join(", ")}); see docs/toolchain.md`);
-            this.skip();
-        }
+        requireEngine(this, { plugins: true, docker: true });
         engine = new Engine();
         sha = gitSha();
         const t = Date.now();

@@ -7,9 +7,8 @@
  */
 import { expect } from "chai";
 import * as fs from "fs";
-import * as os from "os";
 import * as path from "path";
-import { Engine, ROOT, cliUnavailable, dockerUnavailable, missingPlugins, policyConfig, tail } from "./engine";
+import { Engine, ROOT, offlineKubeconfig, requireEngine, policyConfig, tail } from "./engine";
 
 const STACKS: { file: string; stack: string; environment: string }[] = [
     { file: "Pulumi.local.yaml", stack: "it-prev-local", environment: "local" },
@@ -18,35 +17,13 @@ const STACKS: { file: string; stack: string; environment: string }[] = [
     { file: "stacks/review.yaml", stack: "it-prev-pr-42", environment: "review" },
 ];
 
-/** A kubeconfig that names a cluster nobody listens on, so previews never touch a real one. */
-export function offlineKubeconfig(): string {
-    const file = path.join(fs.mkdtempSync(path.join(os.tmpdir(), "webstack-kube-")), "config");
-    fs.writeFileSync(file, `apiVersion: v1
-kind: Config
-clusters: [{name: offline, cluster: {server: "https://127.0.0.1:1"}}]
-users: [{name: offline, user: {token: "offline"}}]
-contexts: [{name: offline, context: {cluster: offline, user: offline}}]
-current-context: offline
-`);
-    return file;
-}
-
 describe("real previews of every shipped stack with the policy pack", function () {
     this.timeout(20 * 60_000);
     let engine: Engine;
     const kubeconfig = offlineKubeconfig();
 
     before(function () {
-        const why = cliUnavailable() ?? dockerUnavailable();
-        if (why) {
-            throw new Error(`integration prerequisites missing: ${why}`);
-        }
-        const plugins = missingPlugins();
-        if (plugins.length > 0) {
-            // Not a pass: reported as skipped, with the reason, in the closing line.
-            console.log(`      SKIPPED: provider plugins missing (${plugins.join(", ")}); see docs/toolchain.md`);
-            this.skip();
-        }
+        requireEngine(this, { plugins: true, docker: true });
         engine = new Engine();
     });
     after(() => engine?.dispose());

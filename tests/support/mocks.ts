@@ -5,7 +5,7 @@
  * a test can ask which resources a given component registered.
  */
 import * as pulumi from "@pulumi/pulumi";
-import { Recorded, RunResult, runStackFile, stackConfig, unwrap } from "./program";
+import { Recorded, RunResult, mockState, runStackFile, stackConfig, unwrap } from "./program";
 import { loadSettings, RawConfig, Settings } from "../../config";
 
 export interface Registration extends Recorded {
@@ -25,26 +25,6 @@ export interface MockSession {
     ofType(type: string): Registration[];
     /** The one registration of `type` named `name`; fails when absent. */
     get(type: string, name: string): Registration;
-}
-
-/** Same computed values as tests/support/program.ts, so outputs resolve the same way. */
-function mockState(type: string, name: string, inputs: Record<string, any>): Record<string, unknown> {
-    switch (type) {
-        case "random:index/randomPassword:RandomPassword":
-            return { ...inputs, result: `mock-${name}-${"x".repeat(Math.max(0, (inputs.length ?? 32) - name.length - 6))}` };
-        case "docker:index/remoteImage:RemoteImage":
-            return { ...inputs, imageId: `sha256:${Buffer.from(String(inputs.name)).toString("hex").slice(0, 64)}` };
-        case "docker:index/container:Container":
-            return { ...inputs, name: inputs.name ?? `${name}-0000000`, exitCode: 0, containerLogs: "" };
-        case "docker:index/network:Network":
-        case "docker:index/volume:Volume":
-            return { ...inputs, name: inputs.name ?? `${name}-0000000` };
-        default:
-            if (type.startsWith("kubernetes:")) {
-                return { ...inputs, metadata: { ...(inputs.metadata ?? {}), name: inputs.metadata?.name ?? `${name}-0000000` } };
-            }
-            return inputs;
-    }
 }
 
 /** Installs fresh mocks for `stack` and starts recording. */

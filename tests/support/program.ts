@@ -62,7 +62,7 @@ export function toEngineConfig(config: Record<string, unknown>): Record<string, 
 }
 
 /** Computed values the providers would return, so outputs resolve under mocks. */
-function mockState(type: string, name: string, inputs: Record<string, any>): Record<string, unknown> {
+export function mockState(type: string, name: string, inputs: Record<string, any>): Record<string, unknown> {
     switch (type) {
         case "random:index/randomPassword:RandomPassword":
             return { ...inputs, result: `mock-${name}-${"x".repeat(Math.max(0, (inputs.length ?? 32) - name.length - 6))}` };
