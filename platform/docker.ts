@@ -154,6 +154,8 @@ export class DockerPlatform implements Platform {
             user: spec.dockerUser ?? String(spec.runAsUser),
             memory: memoryMb(spec.resources.memoryLimit),
             memoryReservation: memoryMb(spec.resources.memory),
+            // Equal to memory: no swap. Left unset, Docker reports twice the memory and every up shows a diff.
+            memorySwap: memoryMb(spec.resources.memoryLimit),
             cpus: cpus(spec.resources.cpuLimit),
             capabilities: { drops: ["ALL"] },
             securityOpts: ["no-new-privileges:true"],

@@ -9,6 +9,8 @@ export function memoryMb(quantity: string): number {
     return Math.max(6, Math.ceil(n * (m[2] ? factor[m[2]] : 1 / 1048576)));
 }
 
+/** CPU count as the Docker provider reads it back ("1.0", "0.5"), so a second up finds no change. */
 export function cpus(quantity: string): string {
-    return quantity.endsWith("m") ? String(Number(quantity.slice(0, -1)) / 1000) : quantity;
+    const n = quantity.endsWith("m") ? Number(quantity.slice(0, -1)) / 1000 : Number(quantity);
+    return Number.isInteger(n) ? n.toFixed(1) : String(n);
 }

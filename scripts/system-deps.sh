@@ -15,6 +15,8 @@ command -v debootstrap >/dev/null 2>&1 || missing+=(debootstrap)
 # The workload's web tests serve the page with nginx and load it in headless Chromium.
 command -v nginx >/dev/null 2>&1 || missing+=(nginx-light)
 command -v chromium >/dev/null 2>&1 || missing+=(chromium)
+# actionlint checks the workflows' run: scripts with shellcheck.
+command -v shellcheck >/dev/null 2>&1 || missing+=(shellcheck)
 if [ ${#missing[@]} -eq 0 ]; then
   log "all present"
   exit 0
