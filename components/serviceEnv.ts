@@ -43,6 +43,8 @@ export function serviceEnv(args: {
     }
     if (service.kind === "api") {
         env[`${p}__CORS_ORIGINS`] = settings.corsOrigins.join(",");
+        // Serve a few seconds past SIGTERM: proxies and endpoints drop a replaced instance first.
+        env[`${p}__SHUTDOWN_DELAY_SECONDS`] = "3";
     }
     if (service.scheduleSeconds !== undefined) {
         env[`${p}__SCHEDULE_SECONDS`] = String(service.scheduleSeconds);

@@ -189,8 +189,9 @@ export function edgeConfig(routes: { name: string; hostPort: number; port: numbe
       proxy_pass $upstream;
       proxy_set_header Host $host;
       proxy_set_header X-Forwarded-For $remote_addr;
-      proxy_next_upstream error timeout http_502 http_503;
-      proxy_connect_timeout 2s;
+      proxy_next_upstream error timeout http_502 http_503 http_504;
+      proxy_next_upstream_tries 3;
+      proxy_connect_timeout 1s;
     }
   }`);
     return `worker_processes 1;
@@ -205,7 +206,7 @@ http {
   uwsgi_temp_path /tmp/edge-uwsgi;
   scgi_temp_path /tmp/edge-scgi;
   # Docker's embedded DNS; short validity so replaced containers are picked up quickly.
-  resolver 127.0.0.11 valid=2s ipv6=off;
+  resolver 127.0.0.11 valid=1s ipv6=off;
 ${servers.join("\n")}
 }
 `;

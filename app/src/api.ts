@@ -5,7 +5,7 @@ import { createApiServer } from './api-server';
 import { createDb } from './db';
 import { latestVersion } from './migrations';
 import { createRedis } from './redis';
-import { loadOrExit, onShutdown, setupLogging } from './runtime';
+import { loadOrExit, onShutdown, setupLogging, sleep } from './runtime';
 import { versionInfo } from './version';
 
 const config = loadOrExit(() => loadApiConfig(), 'api');
@@ -31,6 +31,8 @@ server.keepAliveTimeout = 5_000;
 server.listen(config.port, () => log.info('listening', { port: config.port, ...version }));
 
 onShutdown(log, async () => {
+  // Keep serving while the edge proxy or Service endpoints forget this instance.
+  await sleep(config.shutdownDelayMs);
   // Stop accepting, let in-flight requests finish, then release connections.
   await new Promise<void>((resolve) => {
     server.close(() => resolve());

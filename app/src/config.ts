@@ -30,6 +30,11 @@ export interface BaseConfig {
   logLevel: LogLevel;
   /** How often to retry the current credential while running on the previous one. */
   credentialRetryMs: number;
+  /**
+   * How long to keep serving after SIGTERM before closing the listener, so
+   * proxies and endpoint lists stop sending here before the port goes away.
+   */
+  shutdownDelayMs: number;
   /** Every secret value this process holds, for log redaction. */
   secrets: string[];
 }
@@ -74,6 +79,7 @@ function base(r: EnvReader, role: Role): BaseConfig {
     environment: r.optional('ENV') ?? 'local',
     logLevel: r.oneOf('LOG_LEVEL', LOG_LEVELS, 'info'),
     credentialRetryMs: r.int('CREDENTIAL_RETRY_SECONDS', 15, 1, 3600) * 1000,
+    shutdownDelayMs: r.int('SHUTDOWN_DELAY_SECONDS', 0, 0, 30) * 1000,
     secrets: [],
   };
 }

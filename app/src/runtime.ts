@@ -24,7 +24,8 @@ export function loadOrExit<T>(load: () => T, service: string): T {
   }
 }
 
-const SHUTDOWN_GRACE_MS = 10_000;
+// Covers the longest shutdown delay (30 s) plus closing connections.
+const SHUTDOWN_GRACE_MS = 40_000;
 
 /** On SIGTERM/SIGINT run cleanup once, then exit; a stuck cleanup is cut off after the grace period. */
 export function onShutdown(log: Logger, cleanup: () => Promise<void>): void {

@@ -18,7 +18,7 @@ describe("bad stacks through the real engine and policy pack", function () {
     let engine: Engine;
 
     before(function () {
-        requireEngine(this, { plugins: true });
+        requireEngine(this, { plugins: ["random", "docker", "kubernetes"] });
         engine = new Engine();
     });
     after(() => engine?.dispose());

@@ -62,12 +62,12 @@ export function dockerUnavailable(): string | undefined {
  * when asked) is missing, and skips it, saying why, when it needs provider
  * plugins that cannot be had here. A skip is counted as skipped, never passed.
  */
-export function requireEngine(ctx: Mocha.Context, needs: { plugins: boolean; docker?: boolean }): void {
+export function requireEngine(ctx: Mocha.Context, needs: { plugins: ("random" | "docker" | "kubernetes")[]; docker?: boolean }): void {
     const why = cliUnavailable() ?? (needs.docker ? dockerUnavailable() : undefined);
     if (why) {
         throw new Error(`integration prerequisites missing: ${why}`);
     }
-    const plugins = needs.plugins ? missingPlugins() : [];
+    const plugins = missingPlugins().filter((p) => needs.plugins.some((n) => p.startsWith(`${n} `)));
     if (plugins.length > 0) {
         console.log(`      SKIPPED: provider plugins missing (${plugins.join(", ")}); see docs/toolchain.md`);
         ctx.skip();

@@ -23,7 +23,7 @@ describe("real previews of every shipped stack with the policy pack", function (
     const kubeconfig = offlineKubeconfig();
 
     before(function () {
-        requireEngine(this, { plugins: true, docker: true });
+        requireEngine(this, { plugins: ["random", "docker", "kubernetes"], docker: true });
         engine = new Engine();
     });
     after(() => engine?.dispose());
