@@ -5,15 +5,11 @@
  * a test can ask which resources a given component registered.
  */
 import * as pulumi from "@pulumi/pulumi";
-import { Recorded, RunResult, mockState, runStackFile, stackConfig, unwrap } from "./program";
+import { Recorded, RunResult, runStackFile, stackConfig, startRecording } from "./program";
 import { loadSettings, RawConfig, Settings } from "../../config";
 
-export interface Registration extends Recorded {
-    /** URN of the parent resource, when there is one. */
-    parentUrn?: string;
-    /** URNs the resource was registered as depending on (dependsOn and input dependencies). */
-    dependencies: string[];
-}
+/** A recorded registration; parentUrn and dependencies are always filled. */
+export type Registration = Recorded;
 
 export interface MockSession {
     readonly resources: Registration[];
@@ -29,34 +25,7 @@ export interface MockSession {
 
 /** Installs fresh mocks for `stack` and starts recording. */
 export async function startMocks(stack: string, options: { project?: string; preview?: boolean } = {}): Promise<MockSession> {
-    const resources: Registration[] = [];
-    await pulumi.runtime.setMocks({
-        newResource: (args) => ({ id: args.custom ? `${args.name}-id` : undefined, state: mockState(args.type, args.name, args.inputs) }),
-        call: (args) => args.inputs,
-    }, options.project ?? "webstack", stack, options.preview ?? false);
-    const monitor = (pulumi.runtime as any).getMonitor();
-    const original = monitor.registerResource.bind(monitor);
-    monitor.registerResource = (req: any, callback: (err: unknown, res: any) => void) => {
-        original(req, (err: unknown, res: any) => {
-            if (!err && res) {
-                const { deserializeProperties } = require("@pulumi/pulumi/runtime/rpc");
-                const inputs = deserializeProperties(req.getObject());
-                const urn: string = res.getUrn();
-                const chain = urn.split("::")[2].split("$");
-                resources.push({
-                    type: req.getType(),
-                    name: req.getName(),
-                    urn,
-                    inputs,
-                    props: unwrap(inputs),
-                    parentType: chain.length > 1 ? chain[chain.length - 2] : undefined,
-                    parentUrn: req.getParent() || undefined,
-                    dependencies: req.getDependenciesList() as string[],
-                });
-            }
-            callback(err, res);
-        });
-    };
+    const resources = await startRecording(options.project ?? "webstack", stack, options.preview ?? false) as Registration[];
     return {
         resources,
         settle: () => settle(() => resources.length),

@@ -23,6 +23,10 @@ export interface Recorded {
     props: Record<string, any>;
     /** Type of the parent resource, from the URN. */
     parentType?: string;
+    /** URN of the parent resource, when there is one. */
+    parentUrn?: string;
+    /** URNs the resource was registered as depending on (dependsOn and input dependencies). */
+    dependencies: string[];
 }
 
 export interface RunResult {
@@ -91,19 +95,15 @@ function resetProgramModules(): void {
 }
 
 /**
- * Runs index.ts with the given engine config. Resolves when the program has
- * registered everything; rejects with the program's error (e.g. a ConfigError).
+ * Installs fresh mocks for `stack` and records every registration through the
+ * monitor, which sees the URN (and so the parent chain) and the dependencies.
  */
-export async function runProgram(config: Record<string, string>, options: { stack: string; preview?: boolean; clock?: string }): Promise<RunResult> {
+export async function startRecording(project: string, stack: string, preview: boolean): Promise<Recorded[]> {
     const resources: Recorded[] = [];
     await pulumi.runtime.setMocks({
-        newResource: (args) => {
-            const state = mockState(args.type, args.name, args.inputs);
-            return { id: args.custom ? `${args.name}-id` : undefined, state };
-        },
+        newResource: (args) => ({ id: args.custom ? `${args.name}-id` : undefined, state: mockState(args.type, args.name, args.inputs) }),
         call: (args) => args.inputs,
-    }, "webstack", options.stack, options.preview ?? false);
-    // Record through the monitor, which sees the URN (and so the parent chain).
+    }, project, stack, preview);
     const monitor = (pulumi.runtime as any).getMonitor();
     const original = monitor.registerResource.bind(monitor);
     monitor.registerResource = (req: any, callback: (err: unknown, res: any) => void) => {
@@ -120,11 +120,22 @@ export async function runProgram(config: Record<string, string>, options: { stac
                     inputs,
                     props: unwrap(inputs),
                     parentType: chain.length > 1 ? chain[chain.length - 2] : undefined,
+                    parentUrn: req.getParent() || undefined,
+                    dependencies: req.getDependenciesList() as string[],
                 });
             }
             callback(err, res);
         });
     };
+    return resources;
+}
+
+/**
+ * Runs index.ts with the given engine config. Resolves when the program has
+ * registered everything; rejects with the program's error (e.g. a ConfigError).
+ */
+export async function runProgram(config: Record<string, string>, options: { stack: string; preview?: boolean; clock?: string }): Promise<RunResult> {
+    const resources = await startRecording("webstack", options.stack, options.preview ?? false);
     pulumi.runtime.setAllConfig(config, Object.keys(config).filter((k) => k.endsWith("dbAdminUrl")));
     const previousClock = process.env.WEBSTACK_CLOCK;
     process.env.WEBSTACK_CLOCK = options.clock ?? "2026-11-22T12:00:00Z";
