@@ -13,7 +13,7 @@ import * as fs from "fs";
 import * as os from "os";
 import * as path from "path";
 import * as yaml from "js-yaml";
-import { Engine, ROOT, cliUnavailable, dockerUnavailable, missingPlugins, policyConfig, tail } from "../tests/integration/engine";
+import { Engine, ROOT, cliUnavailable, dockerUnavailable, missingPlugins, offlineKubeconfig, policyConfig, tail } from "../tests/integration/engine";
 import { runProgram, toEngineConfig } from "../tests/support/program";
 import { Stats, log, msSince, rotate, stats } from "./lib";
 import { flatResources, linkNodeModules, writeFlatProject } from "./flat";
@@ -285,18 +285,6 @@ function compilePack(dir: string): string {
     return dir;
 }
 
-/** A kubeconfig naming a cluster nobody listens on, so previews never reach a real one (as tests/integration/preview.test.ts). */
-function offlineKubeconfig(dir: string): string {
-    const file = path.join(dir, "kubeconfig");
-    fs.writeFileSync(file, `apiVersion: v1
-kind: Config
-clusters: [{name: offline, cluster: {server: "https://127.0.0.1:1"}}]
-users: [{name: offline, user: {token: "offline"}}]
-contexts: [{name: offline, context: {cluster: offline, user: offline}}]
-current-context: offline
-`);
-    return file;
-}
 
 type Measured = Pick<EngineRow, "status" | "series" | "ratios" | "notes">;
 
@@ -310,7 +298,7 @@ async function componentOverhead(engine: Engine, tmp: string, runs: number): Pro
     await initStack(engine, prog, "bench-prod", config);
     // Provider settings of the stack (any non-webstack key) apply to the flat program too.
     await initStack(engine, flatDir, "bench-prod", Object.fromEntries(Object.entries(config).filter(([k]) => !k.startsWith("webstack:"))));
-    const env = { KUBECONFIG: offlineKubeconfig(tmp) };
+    const env = { KUBECONFIG: offlineKubeconfig() };
     const ms = await interleave(runs, [
         { label: "webstack program (components)", run: () => timed(engine, ["preview", "--stack", "bench-prod"], prog, env) },
         { label: "flat program", run: () => timed(engine, ["preview", "--stack", "bench-prod"], flatDir, env) },
