@@ -4,7 +4,7 @@ import { Platform, Probe } from "../platform";
 import { Credential } from "./credential";
 import { DbConnection } from "./managedDb";
 import { CacheConnection } from "./cache";
-import { serviceEnv } from "./serviceEnv";
+import { generatedCredentials, serviceEnv, startupGate } from "./serviceEnv";
 
 export interface ApiServiceArgs {
     platform: Platform;
@@ -42,7 +42,7 @@ export class ApiService extends pulumi.ComponentResource {
         super("webstack:index:ApiService", name, {}, (validateApiServiceArgs(args), opts));
         const { settings, platform, service } = args;
         const jwt = service.jwt ? new Credential(`${name}-jwt`, { service: service.name, purpose: "jwt", settings, length: 64 }, { parent: this }) : undefined;
-        const extraSecrets = new Map(service.generatedSecrets.map((s) => [s, new Credential(`${name}-${s.toLowerCase().replace(/_/g, "-")}`, { service: service.name, purpose: s.toLowerCase().replace(/_/g, "-"), settings }, { parent: this })]));
+        const extraSecrets = generatedCredentials(name, service, settings, this);
         const queue = args.queue ?? "jobs";
         const { env, secretEnv, revision } = serviceEnv({ settings, service, db: args.db, cache: args.cache, jwt, extraSecrets, queue });
         const publicHost = service.name === "api" ? `api.${settings.domain}` : `${service.name}.${settings.domain}`;
@@ -50,7 +50,6 @@ export class ApiService extends pulumi.ComponentResource {
         env[`${envPrefix(service.name)}__BASE_URL`] = publicUrl ?? `http://${service.name}:${service.port}`;
 
         // Dependents start only after the db and cache have this service's credentials.
-        const gates: pulumi.Output<string>[] = [args.dbReady, args.cacheReady].filter((g): g is pulumi.Output<string> => g !== undefined);
         let migrated: pulumi.Output<string> | undefined;
         const dependsOn: pulumi.Resource[] = [];
         if (service.migrateCommand && args.migrationDb) {
@@ -59,7 +58,7 @@ export class ApiService extends pulumi.ComponentResource {
                 role: "migration",
                 image: service.image,
                 command: service.migrateCommand,
-                env: { ...versionOnly(env), MIGRATE__STARTUP_GATE: pulumi.all(gates).apply((g) => g.join(",")) },
+                env: { ...versionOnly(env), MIGRATE__STARTUP_GATE: startupGate([args.dbReady, args.cacheReady]) },
                 secretEnv: { MIGRATE__DATABASE_URL: args.migrationDb.url },
                 resources: service.resources,
                 runAsUser: service.runAsUser,
@@ -77,7 +76,7 @@ export class ApiService extends pulumi.ComponentResource {
             role: service.kind,
             image: service.image,
             command: service.command,
-            env: { ...env, [`${envPrefix(service.name)}__STARTUP_GATE`]: pulumi.all([...gates, ...(migrated ? [migrated] : [])]).apply((g) => g.join(",")) },
+            env: { ...env, [`${envPrefix(service.name)}__STARTUP_GATE`]: startupGate([args.dbReady, args.cacheReady, migrated]) },
             secretEnv,
             revision,
             port: service.port,

@@ -11,6 +11,26 @@ export interface ServiceEnv {
     revision: string;
 }
 
+/**
+ * The service's extra generated credentials (`generatedSecrets`), one
+ * Credential each, named after the component: API_KEY -> <name>-api-key.
+ */
+export function generatedCredentials(name: string, service: ServiceSettings, settings: Settings, parent: pulumi.Resource): Map<string, Credential> {
+    return new Map(service.generatedSecrets.map((secret) => {
+        const purpose = secret.toLowerCase().replace(/_/g, "-");
+        return [secret, new Credential(`${name}-${purpose}`, { service: service.name, purpose, settings }, { parent })];
+    }));
+}
+
+/**
+ * A plain value that resolves once every gate (access jobs, migrations) has
+ * completed and changes when one re-ran: put into a workload's env, it makes
+ * the workload wait for them and restart after them.
+ */
+export function startupGate(gates: (pulumi.Output<string> | undefined)[]): pulumi.Output<string> {
+    return pulumi.all(gates.filter((g): g is pulumi.Output<string> => g !== undefined)).apply((g) => g.join(","));
+}
+
 /** The version stamp every workload and the static site receive. */
 export function versionEnv(settings: Settings): Record<string, string> {
     return { GIT_SHA: settings.version.gitSha, BUILD_DATE: settings.version.buildDate, APP_VERSION: settings.version.appVersion };

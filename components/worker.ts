@@ -1,10 +1,9 @@
 import * as pulumi from "@pulumi/pulumi";
 import { Settings, ServiceSettings, envPrefix } from "../config";
 import { Platform } from "../platform";
-import { Credential } from "./credential";
 import { DbConnection } from "./managedDb";
 import { CacheConnection } from "./cache";
-import { serviceEnv } from "./serviceEnv";
+import { generatedCredentials, serviceEnv, startupGate } from "./serviceEnv";
 
 export interface WorkerArgs {
     platform: Platform;
@@ -34,15 +33,14 @@ export class Worker extends pulumi.ComponentResource {
         super("webstack:index:Worker", name, {}, (validateWorkerArgs(args), opts));
         const { settings, platform, service } = args;
         this.mode = service.kind === "scheduler" ? "scheduler" : "worker";
-        const extraSecrets = new Map(service.generatedSecrets.map((s) => [s, new Credential(`${name}-${s.toLowerCase().replace(/_/g, "-")}`, { service: service.name, purpose: s.toLowerCase().replace(/_/g, "-"), settings }, { parent: this })]));
+        const extraSecrets = generatedCredentials(name, service, settings, this);
         const { env, secretEnv, revision } = serviceEnv({ settings, service, db: args.db, cache: args.cache, extraSecrets, queue: args.queue ?? "jobs" });
-        const gates = [args.dbReady, args.cacheReady].filter((g): g is pulumi.Output<string> => g !== undefined);
         platform.workload({
             name: service.name,
             role: service.kind,
             image: service.image,
             command: service.command,
-            env: { ...env, [`${envPrefix(service.name)}__STARTUP_GATE`]: pulumi.all(gates).apply((g) => g.join(",")) },
+            env: { ...env, [`${envPrefix(service.name)}__STARTUP_GATE`]: startupGate([args.dbReady, args.cacheReady]) },
             secretEnv,
             revision,
             port: undefined,
