@@ -100,25 +100,27 @@ export function resourcePolicy<C>(spec: ResourceRuleSpec<C>): ResourceValidation
         deliver(findings, report, false);
     };
     return {
+        ...header(spec),
+        validateResource: spec.types.map((t) => validateResourceOfType(typeToken(t), (_props, args, report) => run(args, report))),
+    };
+}
+
+/** What every policy of the pack declares the same way: name, description, enforcement, config schema. */
+function header(spec: BaseSpec) {
+    return {
         name: spec.name,
         description: spec.description,
-        enforcementLevel: spec.enforcementLevel ?? "mandatory",
+        enforcementLevel: spec.enforcementLevel ?? ("mandatory" as const),
         severity: spec.severity,
         remediationSteps: spec.remediationSteps,
         configSchema: schemaOf(spec),
-        validateResource: spec.types.map((t) => validateResourceOfType(typeToken(t), (_props, args, report) => run(args, report))),
     };
 }
 
 /** A stack policy wrapping a pure check over all resources. */
 export function stackPolicy<C>(spec: StackRuleSpec<C>): StackValidationPolicy {
     return {
-        name: spec.name,
-        description: spec.description,
-        enforcementLevel: spec.enforcementLevel ?? "mandatory",
-        severity: spec.severity,
-        remediationSteps: spec.remediationSteps,
-        configSchema: schemaOf(spec),
+        ...header(spec),
         validateStack: (args: StackValidationArgs, report: ReportViolation) => {
             const resources: PolicyInputResource[] = args.resources.map((r) => ({ type: r.type, name: r.name, urn: r.urn, props: plainProps(r.props) }));
             const config = args.getConfig<C & CommonConfig>();
