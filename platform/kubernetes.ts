@@ -154,7 +154,7 @@ export class KubernetesPlatform implements Platform {
             }, { parent });
             volumes.push({ name: "data", persistentVolumeClaim: { claimName: claim.metadata.name } });
         }
-        const podSpec = this.podSpec({ ...spec }, secret, {}, volumes, spec.volume?.mountPath);
+        const podSpec = this.podSpec(spec, secret, {}, volumes);
         return new k8s.batch.v1.CronJob(`${this.settings.stack}-${spec.name}`, {
             metadata: this.meta(spec.name, spec.role),
             spec: {
@@ -245,12 +245,12 @@ export class KubernetesPlatform implements Platform {
         }, { parent });
     }
 
-    private podSpec(spec: ContainerSpec & { fsGroup?: number; volume?: unknown }, secret: k8s.core.v1.Secret | undefined, extra: Partial<Container>, volumes: k8s.types.input.core.v1.Volume[] = [], dataPath?: string): PodSpec {
+    /** The pod of any workload; a spec with a volume mounts the "data" volume (claim template or `volumes`) at its path. */
+    private podSpec(spec: ContainerSpec & { fsGroup?: number; volume?: { mountPath: string } }, secret: k8s.core.v1.Secret | undefined, extra: Partial<Container>, volumes: k8s.types.input.core.v1.Volume[] = []): PodSpec {
         const writable = (spec.writablePaths ?? ["/tmp"]).map((path, i) => ({ name: `scratch-${i}`, path }));
         const mounts: k8s.types.input.core.v1.VolumeMount[] = writable.map((w) => ({ name: w.name, mountPath: w.path }));
-        const hasStatefulVolume = (spec as WorkloadSpec).volume !== undefined;
-        if (hasStatefulVolume || dataPath) {
-            mounts.push({ name: "data", mountPath: (spec as WorkloadSpec).volume?.mountPath ?? dataPath ?? "/data" });
+        if (spec.volume) {
+            mounts.push({ name: "data", mountPath: spec.volume.mountPath });
         }
         const env: k8s.types.input.core.v1.EnvVar[] = [
             ...Object.entries(spec.env ?? {}).map(([name, value]) => ({ name, value })),
@@ -297,7 +297,7 @@ export class KubernetesPlatform implements Platform {
     }
 
     private meta(name: string, role: ContainerSpec["role"]): k8s.types.input.meta.v1.ObjectMeta {
-        return { namespace: this.namespace ?? this.settings.kubernetes.namespace, labels: standardLabels(this.settings, name.replace(/-(clients|ingress)$/, ""), role) };
+        return { namespace: this.namespace, labels: standardLabels(this.settings, name.replace(/-(clients|ingress)$/, ""), role) };
     }
 }
 
