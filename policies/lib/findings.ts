@@ -11,6 +11,13 @@ export interface PolicyInputResource {
     name: string;
     urn: string;
     props: Plain;
+    /**
+     * Stack policies: for each top-level property, the URNs of the resources
+     * its value was computed from (known in a preview even when the value is not).
+     */
+    propertyDependencies?: Record<string, string[]>;
+    /** Stack policies: URNs of every resource this one depends on. */
+    dependencies?: string[];
 }
 
 export type ResourceRef = Pick<PolicyInputResource, "type" | "name" | "urn">;

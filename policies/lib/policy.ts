@@ -117,12 +117,28 @@ function header(spec: BaseSpec) {
     };
 }
 
+/** property -> URNs of the resources its value depends on. */
+function urnsByProperty(deps: Record<string, { urn: string }[]> | undefined): Record<string, string[]> {
+    const out: Record<string, string[]> = {};
+    for (const [key, list] of Object.entries(deps ?? {})) {
+        out[key] = (list ?? []).map((d) => d.urn);
+    }
+    return out;
+}
+
 /** A stack policy wrapping a pure check over all resources. */
 export function stackPolicy<C>(spec: StackRuleSpec<C>): StackValidationPolicy {
     return {
         ...header(spec),
         validateStack: (args: StackValidationArgs, report: ReportViolation) => {
-            const resources: PolicyInputResource[] = args.resources.map((r) => ({ type: r.type, name: r.name, urn: r.urn, props: plainProps(r.props) }));
+            const resources: PolicyInputResource[] = args.resources.map((r) => ({
+                type: r.type,
+                name: r.name,
+                urn: r.urn,
+                props: plainProps(r.props),
+                propertyDependencies: urnsByProperty(r.propertyDependencies),
+                dependencies: (r.dependencies ?? []).map((d) => d.urn),
+            }));
             const config = args.getConfig<C & CommonConfig>();
             const findings = applyExemptions(spec.name, spec.check(resources, config, now()), config.exemptions, {
                 mode: "stack",

@@ -4,15 +4,18 @@
  */
 import { PolicyInputResource } from "./findings";
 import { Unknown, isUnknown } from "./unknown";
-import { K8S_WORKLOADS, LABEL, T } from "./types";
+import { K8S_POD_CARRIERS, LABEL, T } from "./types";
 import { Maybe, Plain, asRecord, asString, field, items, stringMap } from "./values";
 
 export function isK8sWorkload(r: Pick<PolicyInputResource, "type">): boolean {
-    return K8S_WORKLOADS.includes(r.type);
+    return K8S_POD_CARRIERS.includes(r.type);
 }
 
 /** Path of the pod template inside a workload's props. */
 export function podTemplatePath(type: string): string[] {
+    if (type === T.pod) {
+        return [];
+    }
     return type === T.cronJob ? ["spec", "jobTemplate", "spec", "template"] : ["spec", "template"];
 }
 

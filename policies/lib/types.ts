@@ -12,15 +12,51 @@ export const T = {
     statefulSet: "kubernetes:apps/v1:StatefulSet",
     job: "kubernetes:batch/v1:Job",
     cronJob: "kubernetes:batch/v1:CronJob",
+    pod: "kubernetes:core/v1:Pod",
+    daemonSet: "kubernetes:apps/v1:DaemonSet",
+    replicaSet: "kubernetes:apps/v1:ReplicaSet",
+    replicationController: "kubernetes:core/v1:ReplicationController",
+    endpoints: "kubernetes:core/v1:Endpoints",
     secret: "kubernetes:core/v1:Secret",
     configMap: "kubernetes:core/v1:ConfigMap",
     pdb: "kubernetes:policy/v1:PodDisruptionBudget",
     hpa: "kubernetes:autoscaling/v2:HorizontalPodAutoscaler",
     randomPassword: "random:index/randomPassword:RandomPassword",
+    randomString: "random:index/randomString:RandomString",
+    randomBytes: "random:index/randomBytes:RandomBytes",
+    randomId: "random:index/randomId:RandomId",
+    randomUuid: "random:index/randomUuid:RandomUuid",
+    randomInteger: "random:index/randomInteger:RandomInteger",
+    randomPet: "random:index/randomPet:RandomPet",
+    tlsPrivateKey: "tls:index/privateKey:PrivateKey",
 } as const;
 
 /** Kubernetes objects that carry a pod template. */
 export const K8S_WORKLOADS: readonly string[] = [T.deployment, T.statefulSet, T.job, T.cronJob];
+
+/** Every Kubernetes object that runs containers (bare Pods and every controller). */
+export const K8S_POD_CARRIERS: readonly string[] = [...K8S_WORKLOADS, T.pod, T.daemonSet, T.replicaSet, T.replicationController];
+
+/**
+ * Resources that generate a value which may become a credential, and the
+ * output that holds it.
+ */
+export const GENERATORS: Readonly<Record<string, string>> = {
+    [T.randomPassword]: "result",
+    [T.randomString]: "result",
+    [T.randomBytes]: "base64",
+    [T.randomId]: "hex",
+    [T.randomUuid]: "result",
+    [T.tlsPrivateKey]: "privateKeyPem",
+};
+
+/** Outputs of a generator that carry (an encoding of) its value. */
+export const GENERATOR_OUTPUTS: readonly string[] = ["result", "hex", "b64Std", "b64Url", "base64", "dec", "privateKeyPem", "privateKeyOpenssh", "privateKeyPemPkcs8"];
+
+/** Gateway API route kinds (any version): their backendRefs are reachable through a Gateway. */
+export function isGatewayRoute(type: string): boolean {
+    return /^kubernetes:gateway\.networking\.k8s\.io\/v[0-9a-z]+:(HTTP|GRPC|TCP|TLS|UDP)Route$/.test(type);
+}
 
 /** Long-running Kubernetes workloads (probes, availability). */
 export const K8S_LONG_RUNNING: readonly string[] = [T.deployment, T.statefulSet];

@@ -31,6 +31,14 @@ export interface FixtureResource {
     /** Defaults to urn:pulumi:<stack>::webstack::<type>::<name>. */
     urn?: string;
     props: Record<string, unknown>;
+    /**
+     * What the engine sends with a resource in a stack analysis: for each
+     * top-level property, the resources (names or URNs) its value was
+     * computed from. Preview fixtures use it where values are unknown.
+     */
+    propertyDependencies?: Record<string, string[]>;
+    /** Resources (names or URNs) this one depends on; defaults to the union of propertyDependencies. */
+    dependencies?: string[];
 }
 
 export interface Reported {
@@ -140,19 +148,38 @@ export async function runPack(resources: FixtureResource[], opts: RunOptions = {
         };
 
         if (isStackPolicy(p)) {
+            const byKey = new Map<string, PolicyResource>();
             const policyResources = withUrns.map((r) => {
                 const props = engineProps(r.props);
-                return {
+                const resource = {
                     type: r.type,
                     name: r.name,
                     urn: r.urn,
                     props,
                     opts: OPTS,
-                    dependencies: [],
-                    propertyDependencies: {},
+                    dependencies: [] as PolicyResource[],
+                    propertyDependencies: {} as Record<string, PolicyResource[]>,
                     isType: (cls: unknown) => typeOf(cls) === r.type,
                     asType: (cls: unknown) => (typeOf(cls) === r.type ? props : undefined),
                 } as unknown as PolicyResource;
+                byKey.set(r.urn, resource);
+                byKey.set(r.name, resource);
+                return resource;
+            });
+            const resolve = (keys: string[]): PolicyResource[] => keys.map((k) => {
+                const d = byKey.get(k);
+                if (!d) {
+                    throw new Error(`fixture dependency "${k}" names no resource of the stack`);
+                }
+                return d;
+            });
+            withUrns.forEach((r, i) => {
+                const target = policyResources[i] as unknown as { dependencies: PolicyResource[]; propertyDependencies: Record<string, PolicyResource[]> };
+                for (const [prop, keys] of Object.entries(r.propertyDependencies ?? {})) {
+                    target.propertyDependencies[prop] = resolve(keys);
+                }
+                const all = r.dependencies ?? [...new Set(Object.values(r.propertyDependencies ?? {}).flat())];
+                target.dependencies = resolve(all);
             });
             const args = { resources: policyResources, getConfig, notApplicable, stackTags: new Map<string, string>() } as unknown as StackValidationArgs;
             try {

@@ -44,6 +44,7 @@ describe("shipped stacks through the policy pack", function () {
                 name: r.name,
                 urn: r.urn,
                 props: r.type === "random:index/randomPassword:RandomPassword" ? { ...r.props, result: mockState(r.type, r.name, r.props).result } : r.props,
+                dependencies: r.dependencies,
             }));
             const reported = await runPack(resources, { environment, stack: s.stack });
             const mandatory = reported.filter((r) => r.kind === "violation" && r.enforcementLevel === "mandatory");
