@@ -151,6 +151,14 @@ function parseService(name: string, raw: Raw, env: EnvironmentName, at: string, 
     }
     const envVars = parseEnv(raw.env, `${at}.env`, problems);
     const isPublic = bool(raw.public, kind === "api", `${at}.public`, problems);
+    const datastore = datastoreOfImage(image);
+    if (datastore && isPublic) {
+        problems.push({
+            key: `${at}.public`,
+            message: `runs ${datastore} (image "${image}") and is public; a database or cache is never reachable from outside`,
+            fix: `remove this service and use the platform's own ${/Redis|Memcached|Valkey|KeyDB|Dragonfly/.test(datastore) ? "cache (uses: [cache])" : "database (uses: [db]; dbMode: external for a managed instance)"}, which is private and gives each client its own credential; or set public: false and reach it with kubectl port-forward / docker exec`,
+        });
+    }
     if (isPublic && !served) {
         problems.push({ key: `${at}.public`, message: `a ${kind} has no HTTP service to expose`, fix: "remove public: true" });
     }
@@ -191,6 +199,28 @@ function parseService(name: string, raw: Raw, env: EnvironmentName, at: string, 
         scheduleSeconds,
         runAsUser: int(raw.runAsUser, 10001, `${at}.runAsUser`, problems, 1, 2147483647) ?? 10001,
     };
+}
+
+/**
+ * Products whose images the config refuses to publish (repository name, the
+ * last path segment without registry, tag or digest). The policy pack's
+ * no-public-database keeps the full table; this is the defense in depth.
+ */
+const DATASTORE_NAMES: Record<string, string> = {
+    postgres: "PostgreSQL", postgresql: "PostgreSQL", postgis: "PostgreSQL", timescaledb: "PostgreSQL", pgvector: "PostgreSQL",
+    mysql: "MySQL", "mysql-server": "MySQL", "percona-server": "MySQL", mariadb: "MariaDB",
+    mongo: "MongoDB", mongodb: "MongoDB", "mongodb-community-server": "MongoDB",
+    redis: "Redis", "redis-stack": "Redis", "redis-stack-server": "Redis", valkey: "Valkey", keydb: "KeyDB", dragonfly: "Dragonfly",
+    memcached: "Memcached", elasticsearch: "Elasticsearch", opensearch: "OpenSearch", cassandra: "Cassandra", scylla: "Cassandra",
+    "clickhouse-server": "ClickHouse", clickhouse: "ClickHouse", couchdb: "CouchDB", neo4j: "Neo4j", influxdb: "InfluxDB",
+    cockroach: "CockroachDB", "mssql-server": "SQL Server",
+};
+
+/** The datastore an image runs (PostgreSQL, Redis, ...), whatever its registry, tag or digest. */
+export function datastoreOfImage(image: string): string | undefined {
+    const path = image.split("@")[0].split("/");
+    const last = (path[path.length - 1] ?? "").split(":")[0].toLowerCase();
+    return DATASTORE_NAMES[last];
 }
 
 /** Image references must be immutable outside local and review stacks. */
