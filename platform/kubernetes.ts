@@ -10,6 +10,7 @@ import { Settings, Dependency } from "../config";
 import { standardLabels, selectorLabels, clientLabels, CLIENT_LABEL } from "./labels";
 import { ContainerSpec, CronSpec, JobRun, JobSpec, Platform, Probe, Workload, WorkloadSpec } from "./types";
 import { CloudProfile, resolveProfile } from "./profiles";
+import { secretFingerprint } from "./fingerprint";
 
 type Container = k8s.types.input.core.v1.Container;
 type PodSpec = k8s.types.input.core.v1.PodSpec;
@@ -51,7 +52,7 @@ export class KubernetesPlatform implements Platform {
             readinessProbe: spec.readiness ? probe(spec.readiness, 5) : undefined,
         });
         const template = {
-            metadata: { labels, annotations: { "webstack.dev/revision": spec.revision ?? "" } },
+            metadata: { labels, annotations: { "webstack.dev/revision": revisionOf(spec) } },
             spec: podSpec,
         };
         let ready: pulumi.Resource;
@@ -135,13 +136,13 @@ export class KubernetesPlatform implements Platform {
                 activeDeadlineSeconds: 900,
                 ttlSecondsAfterFinished: 86400,
                 template: {
-                    metadata: { labels: this.podLabels(spec), annotations: { "webstack.dev/revision": spec.revision } },
+                    metadata: { labels: this.podLabels(spec), annotations: { "webstack.dev/revision": revisionOf(spec) } },
                     spec: { ...this.podSpec(spec, secret, {}), restartPolicy: "Never" },
                 },
             },
         }, { parent, dependsOn: spec.dependsOn, deleteBeforeReplace: true });
         // Pulumi's await logic fails the update when the Job fails.
-        return { completed: pulumi.all([job.metadata.name, pulumi.output(spec.revision)]).apply(([, r]) => r), resource: job };
+        return { completed: pulumi.all([job.metadata.name, revisionOf(spec)]).apply(([, r]) => r), resource: job };
     }
 
     cron(spec: CronSpec, parent: pulumi.Resource): pulumi.Resource {
@@ -299,6 +300,19 @@ export class KubernetesPlatform implements Platform {
     private meta(name: string, role: ContainerSpec["role"]): k8s.types.input.meta.v1.ObjectMeta {
         return { namespace: this.namespace, labels: standardLabels(this.settings, name.replace(/-(clients|ingress)$/, ""), role) };
     }
+}
+
+/**
+ * The pod template's revision: the spec's own (generations, image) plus a
+ * fingerprint of its credential values. Pods read credentials from a Secret
+ * only at start, so a re-issued value (a forced rotation replaces one slot
+ * without a new generation) must change the template to roll the pods and
+ * re-run the access jobs.
+ */
+function revisionOf(spec: ContainerSpec & { revision?: pulumi.Input<string> }): pulumi.Output<string> {
+    const values = Object.keys(spec.secretEnv ?? {}).sort().map((k) => spec.secretEnv![k]);
+    return pulumi.all([pulumi.output(spec.revision ?? ""), secretFingerprint(values)])
+        .apply(([revision, fingerprint]) => (values.length > 0 ? `${revision}+${fingerprint}` : revision));
 }
 
 function probe(p: Probe, period: number): k8s.types.input.core.v1.Probe {

@@ -263,7 +263,8 @@ describe("components", () => {
                 const deployment = b.child(T.deployment, "staging-api");
                 expect(deployment.dependencies).to.include(job.urn);
                 expect(b.session.resources.indexOf(deployment)).to.be.greaterThan(b.session.resources.indexOf(job));
-                expect(k8sEnv(mainContainer(deployment)).API__STARTUP_GATE).to.equal("db-ready,cache-ready,ghcr.io/webstack/app:3f9c2d1a7b4e-g11");
+                // The migration's revision carries a fingerprint of its credential after "+".
+                expect(k8sEnv(mainContainer(deployment)).API__STARTUP_GATE).to.match(/^db-ready,cache-ready,ghcr\.io\/webstack\/app:3f9c2d1a7b4e-g11\+[0-9a-f]{16}$/);
             });
 
             it("probes /health and /ready and serves TLS on api.<domain>", async () => {
@@ -387,7 +388,7 @@ describe("components", () => {
             expect(secret.props.stringData.WORKER__WEBHOOK_SECRET).to.match(new RegExp(`^mock-worker-webhook-secret-${settings.rotation.current.slot}-`));
             expect(secret.props.stringData.WORKER__WEBHOOK_SECRET_PREVIOUS).to.match(new RegExp(`^mock-worker-webhook-secret-${settings.rotation.previous.slot}-`));
             const d = b.child(T.deployment, "staging-worker");
-            expect(d.props.spec.template.metadata.annotations["webstack.dev/revision"]).to.equal("db11-cache11-webhook_secret11");
+            expect(d.props.spec.template.metadata.annotations["webstack.dev/revision"]).to.match(/^db11-cache11-webhook_secret11\+[0-9a-f]{16}$/);
             expect(b.child(T.pdb, "staging-worker").props.spec.minAvailable).to.equal(1);
         });
 

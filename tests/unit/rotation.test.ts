@@ -245,8 +245,12 @@ describe("rotation end to end on Kubernetes (staging under mocks)", () => {
         for (const name of ["api", "worker", "scheduler"]) {
             const before = revision(find(t0, T.deployment, `staging-${name}`));
             const after = revision(find(t1, T.deployment, `staging-${name}`));
-            expect(before).to.include("11");
-            expect(after).to.equal(before.replace(/11/g, "12"));
+            const [generationsBefore, fingerprintBefore] = before.split("+");
+            const [generationsAfter, fingerprintAfter] = after.split("+");
+            expect(generationsBefore).to.include("11");
+            expect(generationsAfter).to.equal(generationsBefore.replace(/11/g, "12"));
+            // The re-issued slot's value changed, and with it the fingerprint.
+            expect(fingerprintAfter).to.match(/^[0-9a-f]{16}$/).and.not.equal(fingerprintBefore);
         }
         expect(k8sEnv(mainContainer(find(t1, T.deployment, "staging-api"))).API__JWT_SIGNING_KID).to.equal("api-jwt-g12");
     });
