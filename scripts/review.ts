@@ -139,7 +139,7 @@ async function engineOp<T>(ctx: Context, stack: string, what: string, fn: () => 
 async function upOrPreview(ctx: Context, o: Options): Promise<number> {
     const stack = o.stack!;
     const pr = o.pr!;
-    const template = readTemplate();
+    const template = readTemplate(templateFile(o));
     const problems = templateProblems(template.config);
     if (problems.length > 0) {
         throw new UsageError(`stacks/review.yaml cannot be used for a review stack:\n  ${problems.join("\n  ")}`);
@@ -201,6 +201,15 @@ async function upOrPreview(ctx: Context, o: Options): Promise<number> {
     });
 }
 
+/** The review template: --template, else $WEBSTACK_REVIEW_TEMPLATE, else stacks/review.yaml. */
+function templateFile(o: Options): string | undefined {
+    const file = o.template ?? process.env.WEBSTACK_REVIEW_TEMPLATE;
+    if (file && !fs.existsSync(file)) {
+        throw new UsageError(`review template ${file} does not exist`);
+    }
+    return file ? path.resolve(file) : undefined;
+}
+
 async function resolveImages(given: Partial<Images>, sha: string): Promise<Images> {
     if (IMAGE_ROLES.every((r) => given[r])) {
         return given as Images;
@@ -242,6 +251,8 @@ async function writeConfig(ws: LocalWorkspace, s: Stack, template: ReturnType<ty
         images: v.images,
         services: Object.keys(template.services),
         publicApi: publicApiService(template.services),
+        target: template.config["webstack:target"] === "kubernetes" ? "kubernetes" : "docker",
+        domain: template.config["webstack:domain"] as string | undefined,
     });
     await s.setAllConfig({ ...cfg.plain, ...secretDefaults(readProjectConfig(), base) }, false);
     await s.setAllConfig(cfg.paths, true);

@@ -47,6 +47,8 @@ export interface Options {
     openPrsFile?: string;
     dryRun: boolean;
     force: boolean;
+    /** up/preview: the review template (default stacks/review.yaml, or $WEBSTACK_REVIEW_TEMPLATE). */
+    template?: string;
 }
 
 export const USAGE = `usage: npm run review -- <command> [options]
@@ -68,12 +70,16 @@ options
   --force-recover       up: clear pending operations left by an interrupted run (export/import),
                         remove orphaned pr-N-* Docker objects and stale locks, then deploy
   --skip-policy         up/preview without the policy pack
+  --template FILE       up/preview: the review template (default stacks/review.yaml; for review
+                        stacks on a Kubernetes cluster: stacks/review-kubernetes.yaml)
   --created-at ISO      record this creation time for a new stack (testing gc, adopting old stacks)
   --dry-run             gc: print what would be destroyed, destroy nothing
 
 environment
   PULUMI_BACKEND_URL               state backend (default file://<repo>/.pulumi-state)
-  PULUMI_CONFIG_PASSPHRASE[_FILE]  secrets passphrase (default <state dir>/passphrase, created on first use)`;
+  PULUMI_CONFIG_PASSPHRASE[_FILE]  secrets passphrase (default <state dir>/passphrase, created on first use)
+  WEBSTACK_REVIEW_TEMPLATE         the review template when --template is not given
+  KUBECONFIG                       the cluster of Kubernetes review stacks`;
 
 /**
  * Parses the command line (without node and the script). Throws UsageError
@@ -154,6 +160,9 @@ export function parseArgs(argv: readonly string[]): Options {
             case "--skip-policy":
                 o.skipPolicy = true;
                 break;
+            case "--template":
+                o.template = value(flag);
+                break;
             case "--json":
                 o.json = true;
                 break;
@@ -204,8 +213,8 @@ function check(o: Options): Options {
     } else if (o.ttlHours !== undefined || o.openPrs !== undefined || o.openPrsFile !== undefined || o.dryRun) {
         throw new UsageError("--ttl-hours, --open-prs, --open-prs-file and --dry-run belong to gc");
     }
-    if (o.command !== "up" && o.command !== "preview" && (o.sha || o.owner || o.createdAt || o.skipPolicy || Object.keys(o.images).length > 0)) {
-        throw new UsageError("--sha, --owner, --created-at, --image and --skip-policy belong to up and preview");
+    if (o.command !== "up" && o.command !== "preview" && (o.sha || o.owner || o.createdAt || o.skipPolicy || o.template || Object.keys(o.images).length > 0)) {
+        throw new UsageError("--sha, --owner, --created-at, --image, --template and --skip-policy belong to up and preview");
     }
     if (o.forceRecover && o.command !== "up") {
         throw new UsageError("--force-recover belongs to up (to destroy a broken stack, use destroy)");
@@ -382,6 +391,10 @@ export interface ReviewConfigInput {
     services: readonly string[];
     /** The template's api service with a hostPort, if any. */
     publicApi?: string;
+    /** The template's platform: Docker stacks get loopback ports, Kubernetes stacks a host name of their own. */
+    target?: "docker" | "kubernetes";
+    /** The template's domain; a Kubernetes review stack serves on pr-<N>.<domain>. */
+    domain?: string;
 }
 
 /**
@@ -391,6 +404,9 @@ export interface ReviewConfigInput {
  * semantics (nested service fields; numbers stay numbers).
  */
 export function reviewConfig(input: ReviewConfigInput): { plain: ConfigMap; paths: ConfigMap } {
+    if (input.target === "kubernetes") {
+        return kubernetesReviewConfig(input);
+    }
     const ports = portsFor(input.pr);
     const v = (value: string) => ({ value });
     const plain: ConfigMap = {
@@ -414,6 +430,36 @@ export function reviewConfig(input: ReviewConfigInput): { plain: ConfigMap; path
     }
     if (input.publicApi) {
         paths[`webstack:services.${input.publicApi}.hostPort`] = v(String(ports.api));
+    }
+    return { plain, paths };
+}
+
+/**
+ * A review stack on a Kubernetes cluster: its own host name under the
+ * template's domain (pr-<N>.<domain>, api.pr-<N>.<domain>) behind the
+ * cluster's ingress; no loopback ports and no edge proxy.
+ */
+function kubernetesReviewConfig(input: ReviewConfigInput): { plain: ConfigMap; paths: ConfigMap } {
+    if (!input.domain) {
+        throw new UsageError("a Kubernetes review template needs webstack:domain (review stacks serve on pr-<N>.<domain>)");
+    }
+    const v = (value: string) => ({ value });
+    const domain = `pr-${input.pr}.${input.domain}`;
+    const plain: ConfigMap = {
+        "webstack:environment": v("review"),
+        "webstack:domain": v(domain),
+        "webstack:gitSha": v(input.sha),
+        "webstack:buildDate": v(input.buildDate),
+        "webstack:appVersion": v(input.appVersion),
+        "webstack:dbImage": v(input.images.postgres),
+        "webstack:cacheImage": v(input.images.redis),
+        "webstack:webImage": v(input.images.web),
+        "webstack:jwtIssuer": v(`https://api.${domain}`),
+        "webstack:jwtAudience": v(`webstack-pr-${input.pr}`),
+    };
+    const paths: ConfigMap = { "webstack:corsOrigins[0]": v(`https://${domain}`) };
+    for (const s of input.services) {
+        paths[`webstack:services.${s}.image`] = v(input.images.app);
     }
     return { plain, paths };
 }

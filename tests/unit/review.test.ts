@@ -257,6 +257,26 @@ describe("review tool: per-PR config", () => {
             expect(v.secret).to.equal(true);
         }
     });
+    it("gives a Kubernetes review stack its own host names under the template's domain, and no ports", () => {
+        const c = reviewConfig({ pr: 7, sha: "abcdef1", buildDate: "2026-11-20T10:00:00Z", appVersion: "0.1.0-pr.7", images: IMAGES, services: ["api", "worker"], publicApi: "api", target: "kubernetes", domain: "review.example.org" });
+        expect(c.plain["webstack:domain"].value).to.equal("pr-7.review.example.org");
+        expect(c.plain["webstack:jwtIssuer"].value).to.equal("https://api.pr-7.review.example.org");
+        expect(c.paths["webstack:corsOrigins[0]"].value).to.equal("https://pr-7.review.example.org");
+        expect(c.plain["webstack:jwtAudience"].value).to.equal("webstack-pr-7");
+        expect(c.paths["webstack:services.worker.image"].value).to.equal(IMAGES.app);
+        const keys = Object.keys({ ...c.plain, ...c.paths });
+        expect(keys.filter((k) => /hostPort|HostPort|edgeImage/.test(k))).to.deep.equal([]);
+        expect(() => reviewConfig({ pr: 7, sha: "a", buildDate: "x", appVersion: "v", images: IMAGES, services: [], target: "kubernetes" })).to.throw(/webstack:domain/);
+    });
+    it("accepts the shipped Kubernetes review template", () => {
+        const doc = yaml.load(fs.readFileSync(path.join(ROOT, "stacks", "review-kubernetes.yaml"), "utf8")) as { config: Record<string, unknown> };
+        expect(templateProblems(doc.config)).to.deep.equal([]);
+        expect(doc.config["webstack:target"]).to.equal("kubernetes");
+    });
+    it("takes --template for up and preview only", () => {
+        expect(parseArgs(["up", "--pr", "5", "--template", "stacks/review-kubernetes.yaml"]).template).to.equal("stacks/review-kubernetes.yaml");
+        expect(() => parseArgs(["destroy", "--pr", "5", "--template", "x.yaml"])).to.throw(/--template/);
+    });
     it("two PRs never share a port or an audience", () => {
         const a = reviewConfig({ pr: 1, sha: "abcdef1", buildDate: "x", appVersion: "v", images: IMAGES, services: ["api"], publicApi: "api" });
         const b = reviewConfig({ pr: 2, sha: "abcdef1", buildDate: "x", appVersion: "v", images: IMAGES, services: ["api"], publicApi: "api" });

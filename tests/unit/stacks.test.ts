@@ -27,6 +27,7 @@ const STACKS: StackCase[] = [
     { file: "Pulumi.staging.yaml", stack: "staging" },
     { file: "Pulumi.production.yaml", stack: "production" },
     { file: "stacks/review.yaml", stack: "pr-42" },
+    { file: "stacks/review-kubernetes.yaml", stack: "pr-43" },
     // The example topologies run through the same checks, with expectations from their config.
     ...fs.readdirSync(path.join(ROOT, "examples", "topologies")).filter((f) => f.endsWith(".yaml")).sort().map((f) => ({
         file: `examples/topologies/${f}`,
