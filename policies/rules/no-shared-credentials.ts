@@ -2,8 +2,10 @@ import { StackValidationPolicy } from "@pulumi/policy";
 import { CheckContext, Finding, Findings, PolicyInputResource, describeResource } from "../lib/findings";
 import { CommonConfig, stackPolicy } from "../lib/policy";
 import { fingerprint, holdsCredential, isSecretName, isUrlName, secretMaterial } from "../lib/credentials";
-import { componentOf, configEntries, envOf, isK8sWorkload, metadataName, namespaceOf, objectLabels, secretRefsOf, sameNamespace, serviceOf } from "../lib/resources";
-import { ENVIRONMENTS, KEEPER, LABEL, T } from "../lib/types";
+import { componentOf, configEntries, containersOf, envOf, isK8sWorkload, metadataName, namespaceOf, objectLabels, secretRefsOf, sameNamespace, serviceOf } from "../lib/resources";
+import { ENVIRONMENTS, GENERATORS, KEEPER, LABEL, T } from "../lib/types";
+import { MIN_MATCH, credentialGenerators, generatedValues, generatorDependencies } from "../lib/generators";
+import { globToRegExp } from "../lib/values";
 import { UNKNOWN_SENTINELS, Unknown, isUnknown } from "../lib/unknown";
 import { Maybe, asString, isNonEmptyString, stackOfUrn, stringMap } from "../lib/values";
 
@@ -23,6 +25,13 @@ export interface NoSharedCredentialsConfig extends CommonConfig {
     secretNamePatterns?: string[];
     /** Name suffixes that mention a secret without holding one. @default _FILE, _PATH, _KID, _ID, _NAME, _REF, _ISSUER, _AUDIENCE, _TTL, _SECONDS */
     nonSecretSuffixes?: string[];
+    /**
+     * Credentials issued outside this stack and delivered through a declared
+     * channel (a `pulumi config set --secret` value): Secret or ConfigMap keys
+     * of matching resources (name or URN glob) that are not literals.
+     * @default []
+     */
+    externalSecrets?: { resource: string; keys: string[]; reason: string }[];
 }
 
 export const DEFAULT_SERVER_COMPONENTS: readonly string[] = ["database", "cache", "access"];
@@ -35,6 +44,8 @@ interface Issued {
     environment: Maybe<string>;
     stack: Maybe<string>;
     result: Maybe<string>;
+    /** Every known output that encodes the value (result, hex, base64...). */
+    values: string[];
 }
 
 /** A known credential value found in a resource. */
@@ -48,12 +59,10 @@ interface Holding {
     material: Set<string>;
 }
 
-/** Shortest generated value treated as a match inside a larger string (avoids coincidences). */
-const MIN_MATCH = 8;
 
 function readIssued(resources: PolicyInputResource[], f: Findings, environment: string | undefined): Issued[] {
     const issued: Issued[] = [];
-    for (const rp of resources.filter((r) => r.type === T.randomPassword)) {
+    for (const rp of credentialGenerators(resources)) {
         const keepers = stringMap(rp.props.keepers);
         if (isUnknown(keepers)) {
             f.undetermined(rp, keepers, "the owner keepers (service, environment, stack) of this credential");
@@ -65,7 +74,8 @@ function readIssued(resources: PolicyInputResource[], f: Findings, environment: 
             service: keepers[KEEPER.service],
             environment: keepers[KEEPER.environment],
             stack: keepers[KEEPER.stack],
-            result: asString(rp.props.result),
+            result: asString(rp.props[GENERATORS[rp.type] ?? "result"]),
+            values: generatedValues(rp),
         };
         issued.push(entry);
         const required = [KEEPER.credential, KEEPER.service, KEEPER.environment, KEEPER.stack];
@@ -76,7 +86,7 @@ function readIssued(resources: PolicyInputResource[], f: Findings, environment: 
         if (missing.length > 0) {
             f.violation(rp,
                 `has no keeper ${missing.join(", ")}, so nothing records which one service and environment may use this credential`,
-                `issue it through the Credential component, which sets the keepers ${required.join(", ")} (strings) on the RandomPassword`);
+                `issue it through the Credential component, which sets the keepers ${required.join(", ")} (strings) on the generator`);
         }
         for (const k of required) {
             const v = keepers[k];
@@ -126,7 +136,83 @@ interface MissingResult {
     unknown: Unknown;
 }
 
-function collectHoldings(resources: PolicyInputResource[], config: NoSharedCredentialsConfig, generated: string[], missing: MissingResult | undefined, f: Findings): Holding[] {
+/** Literal credentials in a command line: URL passwords, `--password=x`, `--requirepass x` (not `$VAR` references). */
+export function commandCredentials(argv: string[]): string[] {
+    const out: string[] = [];
+    const flag = /^--?[a-z0-9_-]*(password|passwd|pass|secret|token|api-?key)$/i;
+    const words = argv.flatMap((a) => a.split(/\s+/)).filter((w) => w !== "");
+    words.forEach((w, i) => {
+        const unquoted = w.replace(/^["']|["']$/g, "");
+        const pw = /:\/\//.test(unquoted) ? urlPasswordOf(unquoted) : undefined;
+        if (pw !== undefined && !pw.startsWith("$")) {
+            out.push(pw);
+        }
+        const eq = /^--?[a-z0-9_-]*(password|passwd|secret|token|api-?key)[a-z0-9_-]*=(.+)$/i.exec(unquoted);
+        if (eq && !eq[2].startsWith("$")) {
+            out.push(eq[2].replace(/^["']|["']$/g, ""));
+        }
+        const next = words[i + 1]?.replace(/^["']|["']$/g, "");
+        if (flag.test(unquoted) && next !== undefined && !next.startsWith("$") && !next.startsWith("-")) {
+            out.push(next);
+        }
+    });
+    return out.filter((x) => x !== "");
+}
+
+function urlPasswordOf(word: string): string | undefined {
+    const m = /[a-z][a-z0-9+.-]*:\/\/[^\s"']+/i.exec(word);
+    return m ? secretMaterial(m[0]).find((x) => x !== m[0]) : undefined;
+}
+
+function argvOf(r: PolicyInputResource): { where: string; argv: string[] }[] {
+    const list = (v: unknown): string[] => (Array.isArray(v) ? v.map((x) => asString(x)).filter((x): x is string => typeof x === "string") : []);
+    if (r.type === T.container) {
+        return [{ where: "command", argv: [...list(r.props.entrypoint), ...list(r.props.command)] }];
+    }
+    return containersOf(r, { init: true }).list.map((c) => ({ where: `command of container "${c.name}"`, argv: [...list(c.spec.command), ...list(c.spec.args)] }));
+}
+
+interface HoldingContext {
+    config: NoSharedCredentialsConfig;
+    generated: string[];
+    missing: MissingResult | undefined;
+    /** Generators by URN, for decisions from property dependencies (preview). */
+    generators: Map<string, Issued>;
+    f: Findings;
+}
+
+/**
+ * In a preview a value computed from a generator is unknown; the generators it
+ * was computed from are not. Decides sharing from them: a holder computed from
+ * a credential issued to another service carries that credential. Returns false
+ * when the dependencies are not known (a list without them), so the caller
+ * records the unknown.
+ */
+function decideFromDependencies(r: PolicyInputResource, service: string, server: boolean, where: string, ctx: HoldingContext): boolean {
+    if (r.propertyDependencies === undefined || Object.keys(r.propertyDependencies).length === 0) {
+        return false;
+    }
+    if (server) {
+        return true;
+    }
+    for (const urn of generatorDependencies(r, new Set(ctx.generators.keys()))) {
+        const i = ctx.generators.get(urn);
+        if (i && typeof i.service === "string" && i.service !== "" && i.service !== service) {
+            ctx.f.violation(r,
+                `${where} of service "${service}" is computed from credential "${typeof i.credential === "string" ? i.credential : i.resource.name}" issued to service "${i.service}" (${describeResource(i.resource)}); a credential is used by one service only`,
+                `issue one Credential per service (keeper ${KEEPER.service}) and give each service only its own value; the database or cache grants each service its own role or ACL user`);
+        }
+    }
+    return true;
+}
+
+function isDeclaredExternal(r: PolicyInputResource, key: string, config: NoSharedCredentialsConfig): boolean {
+    return (config.externalSecrets ?? []).some((e) =>
+        isNonEmptyString(e.reason) && (globToRegExp(e.resource).test(r.name) || globToRegExp(e.resource).test(r.urn)) && (e.keys ?? []).includes(key));
+}
+
+function collectHoldings(resources: PolicyInputResource[], ctx: HoldingContext): Holding[] {
+    const { config, generated, missing, f } = ctx;
     const servers = config.serverComponents ?? DEFAULT_SERVER_COMPONENTS;
     const naming = { secretNamePatterns: config.secretNamePatterns, nonSecretSuffixes: config.nonSecretSuffixes };
     const holdings: Holding[] = [];
@@ -139,6 +225,18 @@ function collectHoldings(resources: PolicyInputResource[], config: NoSharedCrede
         }
         return m;
     };
+    const literal = (r: PolicyInputResource, where: string, material: Set<string>): void => {
+        if ([...material].some((m) => generated.includes(m))) {
+            return;
+        }
+        if (missing !== undefined) {
+            f.undetermined(r, missing.unknown, `whether ${where} is a literal (${describeResource(missing.resource)} has no result to compare with)`);
+            return;
+        }
+        f.violation(r,
+            `${where} holds a literal credential that no generated credential of this stack produced`,
+            "generate it with a Credential (generator with owner and rotation keepers) and pass that output (pulumi.secret) instead of a literal; a credential issued elsewhere goes through the service's `secrets` config entry (pulumi config set --secret) and is declared in externalSecrets");
+    };
     for (const r of resources) {
         const inWorkload = isK8sWorkload(r);
         if (!inWorkload && r.type !== T.container) {
@@ -147,12 +245,19 @@ function collectHoldings(resources: PolicyInputResource[], config: NoSharedCrede
         const service = serviceOf(r);
         const server = isServer(componentOf(r), servers);
         const env = envOf(r);
-        if (env.unknown) {
+        let decided = false;
+        const decide = (): boolean => {
+            decided = decided || decideFromDependencies(r, service, server, "its environment", ctx);
+            return decided;
+        };
+        if (env.unknown && !decide()) {
             f.undetermined(r, env.unknown, "whether the environment carries a literal or shared credential");
         }
         for (const e of env.entries) {
             if (isUnknown(e.name)) {
-                f.undetermined(r, e.name, "whether an environment entry carries a literal or shared credential");
+                if (!decide()) {
+                    f.undetermined(r, e.name, "whether an environment entry carries a literal or shared credential");
+                }
                 continue;
             }
             if (e.name === undefined || e.value === undefined) {
@@ -161,7 +266,13 @@ function collectHoldings(resources: PolicyInputResource[], config: NoSharedCrede
             const where = inWorkload ? `env ${e.name} of container "${e.container}"` : `env ${e.name}`;
             if (isUnknown(e.value)) {
                 if (isSecretName(e.name, naming) || isUrlName(e.name)) {
-                    f.undetermined(r, e.value, `whether ${where} carries a literal or shared credential`);
+                    if (inWorkload && r.propertyDependencies !== undefined && generatorDependencies(r, new Set(ctx.generators.keys())).length > 0) {
+                        f.violation(r,
+                            `${where} holds a generated credential as a plain value in the pod spec, readable by anyone who can read the workload`,
+                            `store it in a Secret of service "${service}" and reference it with valueFrom.secretKeyRef`);
+                    } else if (inWorkload || !decide()) {
+                        f.undetermined(r, e.value, `whether ${where} carries a literal or shared credential`);
+                    }
                 }
                 continue;
             }
@@ -169,19 +280,26 @@ function collectHoldings(resources: PolicyInputResource[], config: NoSharedCrede
                 continue;
             }
             const material = materialOf(e.value);
-            const isGenerated = [...material].some((m) => generated.includes(m));
             if (inWorkload) {
                 f.violation(r,
                     `${where} holds a credential as a plain value in the pod spec, readable by anyone who can read the workload`,
                     `store it in a Secret of service "${service}" and reference it with valueFrom.secretKeyRef`);
-            } else if (!isGenerated && missing !== undefined) {
-                f.undetermined(r, missing.unknown, `whether ${where} is a literal (${describeResource(missing.resource)} has no result to compare with)`);
-            } else if (!isGenerated) {
-                f.violation(r,
-                    `${where} holds a literal credential that no generated credential of this stack produced`,
-                    "generate it with a Credential (RandomPassword with owner and rotation keepers) and pass that output (pulumi.secret) instead of a literal");
+            } else {
+                literal(r, where, material);
             }
             holdings.push({ resource: r, service, server, where, value: e.value, material });
+        }
+        for (const { where, argv } of argvOf(r)) {
+            for (const value of commandCredentials(argv)) {
+                const material = materialOf(value);
+                if (inWorkload) {
+                    f.violation(r, `${where} passes a credential on the command line, readable by anyone who can read the workload or list processes`,
+                        "read it from an environment variable filled from a Secret (valueFrom.secretKeyRef) and refer to it as $(VAR) or \"$VAR\"");
+                } else {
+                    literal(r, where, material);
+                }
+                holdings.push({ resource: r, service, server, where, value, material });
+            }
         }
     }
     for (const r of resources.filter((x) => x.type === T.secret || x.type === T.configMap)) {
@@ -191,13 +309,19 @@ function collectHoldings(resources: PolicyInputResource[], config: NoSharedCrede
         const server = isServer(labels[LABEL.component], servers);
         const entries = configEntries(r);
         if (isUnknown(entries)) {
-            f.undetermined(r, entries, "whether its entries carry a shared credential");
+            if (!decideFromDependencies(r, service, server, "its data", ctx)) {
+                f.undetermined(r, entries, "whether its entries carry a shared credential");
+            }
             continue;
         }
+        let decided = false;
         for (const { key, value } of entries) {
             if (isUnknown(value)) {
                 if (r.type === T.secret || isSecretName(key, naming)) {
-                    f.undetermined(r, value, `whether key ${key} carries a shared credential`);
+                    decided = decided || decideFromDependencies(r, service, server, "its data", ctx);
+                    if (!decided) {
+                        f.undetermined(r, value, `whether key ${key} carries a shared credential`);
+                    }
                 }
                 continue;
             }
@@ -209,6 +333,9 @@ function collectHoldings(resources: PolicyInputResource[], config: NoSharedCrede
             if (!isGenerated && !holdsCredential(key, value, naming)) {
                 continue;
             }
+            if (!isGenerated && !isDeclaredExternal(r, key, config)) {
+                literal(r, `key ${key}`, material);
+            }
             holdings.push({ resource: r, service, server, where: `key ${key}`, value, material });
         }
     }
@@ -218,8 +345,8 @@ function collectHoldings(resources: PolicyInputResource[], config: NoSharedCrede
 function checkSharing(holdings: Holding[], issued: Issued[], f: Findings): void {
     const owners = new Map<string, Issued[]>();
     for (const i of issued) {
-        if (typeof i.result === "string" && i.result !== "") {
-            owners.set(i.result, [...(owners.get(i.result) ?? []), i]);
+        for (const v of i.values) {
+            owners.set(v, [...(owners.get(v) ?? []), i]);
         }
     }
     const byMaterial = new Map<string, Holding[]>();
@@ -356,13 +483,14 @@ export function checkNoSharedCredentials(resources: PolicyInputResource[], confi
             `run with --policy-pack-config policies/config/<environment>.json, whose "no-shared-credentials" entry sets "environment" to one of ${ENVIRONMENTS.join(", ")}`);
     }
     const issued = readIssued(resources, f, environment);
-    const generated = issued.map((i) => i.result).filter((v): v is string => typeof v === "string" && v !== "");
+    const generated = issued.flatMap((i) => i.values);
     // Stack analysis sees every RandomPassword's result (known, or unknown in preview); a list of inputs only does not.
     const withoutResult = issued.find((i) => i.result === undefined);
     const missing = withoutResult
         ? { resource: withoutResult.resource, unknown: new Unknown(["result"], UNKNOWN_SENTINELS.string) }
         : undefined;
-    const holdings = collectHoldings(resources, config, generated, missing, f);
+    const generators = new Map(issued.map((i) => [i.resource.urn, i]));
+    const holdings = collectHoldings(resources, { config, generated, missing, generators, f });
     checkSharing(holdings, issued, f);
     checkSecretReaders(resources, config, f);
     checkFingerprints(holdings, issued, config, f);
@@ -379,6 +507,15 @@ export const noSharedCredentials: StackValidationPolicy = stackPolicy<NoSharedCr
         serverComponents: { type: "array", items: { type: "string" }, description: "Components that hold other services' credentials to verify or provision them (default database, cache, access)." },
         secretNamePatterns: { type: "array", items: { type: "string" }, description: "Name fragments that mark an env var as a credential." },
         nonSecretSuffixes: { type: "array", items: { type: "string" }, description: "Name suffixes that mention a secret without holding one (_FILE, _KID...)." },
+        externalSecrets: {
+            type: "array",
+            description: "Credentials issued outside the stack (pulumi config set --secret) that a Secret or ConfigMap key may carry: resource glob, keys, reason.",
+            items: {
+                type: "object",
+                properties: { resource: { type: "string" }, keys: { type: "array", items: { type: "string" } }, reason: { type: "string" } },
+                required: ["resource", "keys", "reason"],
+            },
+        },
     },
     check: checkNoSharedCredentials,
 });

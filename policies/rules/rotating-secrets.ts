@@ -1,7 +1,8 @@
 import { StackValidationPolicy } from "@pulumi/policy";
 import { CheckContext, Finding, Findings, PolicyInputResource } from "../lib/findings";
 import { CommonConfig, stackPolicy } from "../lib/policy";
-import { ENVIRONMENTS, KEEPER, T } from "../lib/types";
+import { ENVIRONMENTS, KEEPER } from "../lib/types";
+import { credentialGenerators } from "../lib/generators";
 import { isUnknown } from "../lib/unknown";
 import { Maybe, isNonEmptyString, stringMap } from "../lib/values";
 
@@ -64,7 +65,8 @@ export function checkRotatingSecrets(resources: PolicyInputResource[], config: R
     const now = ctx.now.getTime();
     const slots: Slot[] = [];
 
-    for (const rp of resources.filter((r) => r.type === T.randomPassword)) {
+    // Every generator whose value reaches a credential position, not only RandomPassword.
+    for (const rp of credentialGenerators(resources)) {
         const keepers = stringMap(rp.props.keepers);
         if (isUnknown(keepers)) {
             f.undetermined(rp, keepers, "the rotation keepers");
@@ -204,7 +206,7 @@ function checkAge(s: Slot, isPrevious: boolean, maxAge: number, envText: string,
 
 export const rotatingSecrets: StackValidationPolicy = stackPolicy<RotatingSecretsConfig>({
     name: "rotating-secrets",
-    description: "A credential that never changes stays valid for whoever copied it once. Every generated credential rotates on a schedule no longer than the environment allows, with a current and a previous value (slots a and b) so a rotation never breaks running services.",
+    description: "A credential that never changes stays valid for whoever copied it once. Every generated credential (RandomPassword, RandomString, RandomBytes, RandomId, RandomUuid, a private key: any generator whose value reaches a credential position) rotates on a schedule no longer than the environment allows, with a current and a previous value (slots a and b) so a rotation never breaks running services.",
     severity: "high",
     config: {
         environment: { type: "string", enum: [...ENVIRONMENTS], description: "Environment of the stack (used in messages)." },
