@@ -1,0 +1,3 @@
+module webstack.local/cluster/pause
+
+go 1.24.0
