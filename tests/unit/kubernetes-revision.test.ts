@@ -26,7 +26,7 @@ function spec(password: string): WorkloadSpec & JobSpec {
         revision: "db3",
         port: 8000,
         replicas: 1,
-        exposure: "internal",
+        exposure: "private",
     } as WorkloadSpec & JobSpec;
 }
 
