@@ -8,10 +8,11 @@
  * (property dependencies).
  */
 import { PolicyInputResource } from "./findings";
-import { configEntries, envOf, isK8sWorkload } from "./resources";
+import { configEntries, containersOf, envOf, isK8sWorkload } from "./resources";
+import { commandCredentials, holdsCredential } from "./credentials";
 import { GENERATORS, GENERATOR_OUTPUTS, KEEPER, T } from "./types";
 import { isUnknown } from "./unknown";
-import { asString, field, stringMap } from "./values";
+import { asString, stringMap } from "./values";
 
 /** Shortest generated value treated as a match inside a larger string (avoids coincidences). */
 export const MIN_MATCH = 8;
@@ -60,7 +61,7 @@ function credentialPositionValues(r: PolicyInputResource): string[] {
         const entries = configEntries(r);
         if (!isUnknown(entries)) {
             for (const e of entries) {
-                if (typeof e.value === "string") {
+                if (typeof e.value === "string" && (r.type === T.secret || holdsCredential(e.key, e.value))) {
                     out.push(e.value);
                 }
             }
@@ -71,13 +72,17 @@ function credentialPositionValues(r: PolicyInputResource): string[] {
         return out;
     }
     for (const e of envOf(r).entries) {
-        if (typeof e.value === "string") {
+        if (typeof e.name === "string" && typeof e.value === "string" && holdsCredential(e.name, e.value)) {
             out.push(e.value);
         }
     }
-    const json = JSON.stringify(r.type === T.container ? [r.props.command, r.props.entrypoint] : field(r.props, "spec"), (_k, v: unknown) => (isUnknown(v) ? null : v));
-    if (json !== undefined) {
-        out.push(json);
+    const list = (v: unknown): string[] => (Array.isArray(v) ? v.filter((x): x is string => typeof x === "string") : []);
+    if (r.type === T.container) {
+        out.push(...commandCredentials([...list(r.props.entrypoint), ...list(r.props.command)]));
+    } else {
+        for (const c of containersOf(r, { init: true }).list) {
+            out.push(...commandCredentials([...list(c.spec.command), ...list(c.spec.args)]));
+        }
     }
     return out;
 }

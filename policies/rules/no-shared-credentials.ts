@@ -1,7 +1,7 @@
 import { StackValidationPolicy } from "@pulumi/policy";
 import { CheckContext, Finding, Findings, PolicyInputResource, describeResource } from "../lib/findings";
 import { CommonConfig, stackPolicy } from "../lib/policy";
-import { fingerprint, holdsCredential, isSecretName, isUrlName, secretMaterial } from "../lib/credentials";
+import { commandCredentials, fingerprint, holdsCredential, isSecretName, isUrlName, secretMaterial } from "../lib/credentials";
 import { componentOf, configEntries, containersOf, envOf, isK8sWorkload, metadataName, namespaceOf, objectLabels, secretRefsOf, sameNamespace, serviceOf } from "../lib/resources";
 import { ENVIRONMENTS, GENERATORS, KEEPER, LABEL, T } from "../lib/types";
 import { MIN_MATCH, credentialGenerators, generatedValues, generatorDependencies } from "../lib/generators";
@@ -134,34 +134,6 @@ function isServer(component: Maybe<string>, servers: readonly string[]): boolean
 interface MissingResult {
     resource: PolicyInputResource;
     unknown: Unknown;
-}
-
-/** Literal credentials in a command line: URL passwords, `--password=x`, `--requirepass x` (not `$VAR` references). */
-export function commandCredentials(argv: string[]): string[] {
-    const out: string[] = [];
-    const flag = /^--?[a-z0-9_-]*(password|passwd|pass|secret|token|api-?key)$/i;
-    const words = argv.flatMap((a) => a.split(/\s+/)).filter((w) => w !== "");
-    words.forEach((w, i) => {
-        const unquoted = w.replace(/^["']|["']$/g, "");
-        const pw = /:\/\//.test(unquoted) ? urlPasswordOf(unquoted) : undefined;
-        if (pw !== undefined && !pw.startsWith("$")) {
-            out.push(pw);
-        }
-        const eq = /^--?[a-z0-9_-]*(password|passwd|secret|token|api-?key)[a-z0-9_-]*=(.+)$/i.exec(unquoted);
-        if (eq && !eq[2].startsWith("$")) {
-            out.push(eq[2].replace(/^["']|["']$/g, ""));
-        }
-        const next = words[i + 1]?.replace(/^["']|["']$/g, "");
-        if (flag.test(unquoted) && next !== undefined && !next.startsWith("$") && !next.startsWith("-")) {
-            out.push(next);
-        }
-    });
-    return out.filter((x) => x !== "");
-}
-
-function urlPasswordOf(word: string): string | undefined {
-    const m = /[a-z][a-z0-9+.-]*:\/\/[^\s"']+/i.exec(word);
-    return m ? secretMaterial(m[0]).find((x) => x !== m[0]) : undefined;
 }
 
 function argvOf(r: PolicyInputResource): { where: string; argv: string[] }[] {

@@ -18,6 +18,11 @@ describe("bad stacks corpus", () => {
         for (const policy of ["no-public-database", "no-shared-credentials", "rotating-secrets"]) {
             assert.ok(badStacks.filter((b) => b.expectedPolicy === policy).length >= 3, policy);
         }
+        const core = badStacks.filter((b) => ["no-public-database", "no-shared-credentials", "rotating-secrets"].includes(b.expectedPolicy));
+        assert.ok(core.length >= 60, `at least 60 cases of the core policies (have ${core.length})`);
+        for (const platform of ["docker:", "kubernetes:"]) {
+            assert.ok(core.filter((b) => b.resources.some((r) => r.type.startsWith(platform) && r.type !== "docker:index/remoteImage:RemoteImage")).length >= 15, `${platform} cases`);
+        }
     });
 
     for (const bad of badStacks) {

@@ -9,7 +9,8 @@ import { configBadStacks } from "./config";
 import { credentialBadStacks } from "./credentials";
 import { dockerBadStacks } from "./docker";
 import { kubernetesBadStacks } from "./kubernetes";
+import { adversarialBadStacks } from "./adversarial";
 
 export { BadStack } from "./types";
 
-export const badStacks: BadStack[] = [...kubernetesBadStacks, ...dockerBadStacks, ...credentialBadStacks, ...configBadStacks];
+export const badStacks: BadStack[] = [...kubernetesBadStacks, ...dockerBadStacks, ...credentialBadStacks, ...configBadStacks, ...adversarialBadStacks];
