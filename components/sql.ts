@@ -18,7 +18,10 @@ export function slotVar(client: string, slot: "a" | "b"): string {
  * login roles `<role>_a`, `<role>_b` (the credential slots) that act as it.
  * Both slots always hold a valid password, so rotation never locks a client out.
  * The migrating client owns the schema; other clients get data privileges on
- * everything it creates; readers (backups) may read all data.
+ * everything it creates. Readers (backups) may read all data and write
+ * nothing: they get pg_read_all_data only, any write privilege an earlier
+ * version of this script granted them is revoked, and their sessions default
+ * to read-only transactions.
  */
 export function dbAccessSql(dbName: string, clients: string[], migrator: string | undefined, readers: string[] = []): string {
     const lines: string[] = ["\\set ON_ERROR_STOP on"];
@@ -39,7 +42,7 @@ export function dbAccessSql(dbName: string, clients: string[], migrator: string 
     if (migrator) {
         const owner = roleName(migrator);
         lines.push(`GRANT CREATE ON SCHEMA public TO ${owner};`);
-        for (const client of clients.filter((c) => c !== migrator)) {
+        for (const client of clients.filter((c) => c !== migrator && !readers.includes(c))) {
             const group = roleName(client);
             lines.push(`ALTER DEFAULT PRIVILEGES FOR ROLE ${owner} IN SCHEMA public GRANT SELECT, INSERT, UPDATE, DELETE ON TABLES TO ${group};`);
             lines.push(`ALTER DEFAULT PRIVILEGES FOR ROLE ${owner} IN SCHEMA public GRANT USAGE, SELECT ON SEQUENCES TO ${group};`);
@@ -49,7 +52,7 @@ export function dbAccessSql(dbName: string, clients: string[], migrator: string 
     }
     for (const reader of readers) {
         // Backups read everything and write nothing.
-        lines.push(`GRANT pg_read_all_data TO ${roleName(reader)};`);
+        lines.push(...readerSql(roleName(reader), migrator === undefined ? undefined : roleName(migrator)));
     }
     lines.push("\\getenv admin_pw ADMIN_CURRENT");
     lines.push("SELECT :'admin_pw' <> '' AS rotate_admin \\gset");
@@ -57,6 +60,35 @@ export function dbAccessSql(dbName: string, clients: string[], migrator: string 
     lines.push("ALTER ROLE CURRENT_USER WITH PASSWORD :'admin_pw';");
     lines.push("\\endif");
     return lines.join("\n") + "\n";
+}
+
+/** Writes a reader must never hold, on tables and on sequences. */
+const TABLE_WRITES = "INSERT, UPDATE, DELETE, TRUNCATE, REFERENCES, TRIGGER";
+const SEQUENCE_WRITES = "UPDATE";
+
+/**
+ * A read-only role: reads every table through pg_read_all_data (PostgreSQL 14+),
+ * holds no write privilege (revoked, also from default privileges, in case an
+ * earlier version granted them), may create nothing in the schema, and its
+ * sessions start read-only (a second guard behind the
+ * privileges; pg_dump runs in read-only transactions anyway).
+ */
+function readerSql(group: string, owner: string | undefined): string[] {
+    const lines = [
+        `GRANT pg_read_all_data TO ${group};`,
+        `REVOKE ${TABLE_WRITES} ON ALL TABLES IN SCHEMA public FROM ${group};`,
+        `REVOKE ${SEQUENCE_WRITES} ON ALL SEQUENCES IN SCHEMA public FROM ${group};`,
+        `REVOKE CREATE ON SCHEMA public FROM ${group};`,
+        `ALTER ROLE ${group} SET default_transaction_read_only = on;`,
+    ];
+    for (const slot of ["a", "b"]) {
+        lines.push(`ALTER ROLE ${group}_${slot} SET default_transaction_read_only = on;`);
+    }
+    if (owner) {
+        lines.push(`ALTER DEFAULT PRIVILEGES FOR ROLE ${owner} IN SCHEMA public REVOKE ${TABLE_WRITES} ON TABLES FROM ${group};`);
+        lines.push(`ALTER DEFAULT PRIVILEGES FOR ROLE ${owner} IN SCHEMA public REVOKE ${SEQUENCE_WRITES} ON SEQUENCES FROM ${group};`);
+    }
+    return lines;
 }
 
 /**
