@@ -5,12 +5,24 @@
  * container can be replaced (create, become healthy, then delete the old one)
  * without a host-port clash and without downtime.
  */
+import * as fs from "fs";
+import * as path from "path";
 import * as pulumi from "@pulumi/pulumi";
 import * as docker from "@pulumi/docker";
 import { Settings } from "../config";
 import { standardLabels, clientLabels } from "./labels";
 import { ContainerSpec, CronSpec, JobRun, JobSpec, Platform, Workload, WorkloadSpec } from "./types";
 import { memoryMb, cpus } from "./quantities";
+
+/**
+ * The command of a Docker cron container: the scheduler of platform/cron-loop.sh,
+ * the job's script as the run_job function (a subshell, so its `set -e` and
+ * exits stay inside a run), then the loop. The schedule comes from CRON_SCHEDULE.
+ */
+export function dockerCronCommand(script: string): string[] {
+    const scheduler = fs.readFileSync(path.join(__dirname, "cron-loop.sh"), "utf8");
+    return ["sh", "-c", `${scheduler}\nrun_job() (\n${script}\n)\ncron_loop\n`];
+}
 
 export interface DockerPlatformOptions {
     /** Image of the edge proxy (an nginx that can run unprivileged). */
@@ -101,13 +113,27 @@ export class DockerPlatform implements Platform {
     }
 
     cron(spec: CronSpec, parent: pulumi.Resource): pulumi.Resource {
-        // Docker has no scheduler: a long-running container repeats the command daily.
+        // Docker has no scheduler: a long-running container runs the command
+        // whenever the UTC minute matches the schedule (platform/cron-loop.sh).
         const [shell, flag, script] = spec.command ?? [];
         if (shell !== "sh" || flag !== "-c" || script === undefined) {
             throw new pulumi.ResourceError(`cron job ${spec.name} on Docker needs a ["sh", "-c", script] command`, parent);
         }
-        const loop = ["sh", "-c", `while true; do (${script}) || echo "run failed"; sleep 86400; done`];
-        return this.workload({ ...spec, command: loop, replicas: 1, exposure: "private" }, parent).ready;
+        const statusFile = "/tmp/cron-status";
+        // Unhealthy after a failed run, until the next run succeeds; the job's
+        // own check applies once a run has happened (before the first
+        // scheduled run there is nothing to check).
+        const lastRunOk = `! grep -qs '^failed' ${statusFile}`;
+        const own = spec.healthcheck && (spec.healthcheck[0] === "CMD-SHELL" ? spec.healthcheck[1] : spec.healthcheck.slice(1).join(" "));
+        const healthcheck = ["CMD-SHELL", own ? `${lastRunOk} && { [ ! -e ${statusFile} ] || { ${own}; }; }` : lastRunOk];
+        return this.workload({
+            ...spec,
+            command: dockerCronCommand(script),
+            env: { ...spec.env, CRON_SCHEDULE: spec.schedule, CRON_STATUS_FILE: statusFile },
+            healthcheck,
+            replicas: 1,
+            exposure: "private",
+        }, parent).ready;
     }
 
     restrictToClients(): void {
