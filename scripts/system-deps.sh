@@ -17,6 +17,8 @@ command -v nginx >/dev/null 2>&1 || missing+=(nginx-light)
 command -v chromium >/dev/null 2>&1 || missing+=(chromium)
 # actionlint checks the workflows' run: scripts with shellcheck.
 command -v shellcheck >/dev/null 2>&1 || missing+=(shellcheck)
+# pgBackRest: WAL archiving and point-in-time restore (scripts/restore, backup-restore test).
+command -v pgbackrest >/dev/null 2>&1 || missing+=(pgbackrest)
 if [ ${#missing[@]} -eq 0 ]; then
   log "all present"
   exit 0
