@@ -46,8 +46,10 @@ export class ManagedDb extends pulumi.ComponentResource {
         const { settings, platform } = args;
         const db = settings.db;
 
-        // Backups sign in with their own read-only role, never with the admin credential.
-        const backupClient = db.backupSchedule && db.mode !== "external" ? `${name}-backup` : undefined;
+        // Backups sign in with their own read-only role, never with the admin
+        // credential; external instances are dumped too (on top of the
+        // provider's own backups), so every mode has the same backup job.
+        const backupClient = db.backupSchedule ? `${name}-backup` : undefined;
         const allClients = backupClient ? [...args.clients, backupClient] : args.clients;
         const clientCredentials = allClients.map((client) => ({
             client,
@@ -132,7 +134,11 @@ export class ManagedDb extends pulumi.ComponentResource {
                 image: db.image,
                 schedule: db.backupSchedule,
                 command: ["sh", "-c", backupScript(db.backupRetentionDays)],
-                env: { PGHOST: this.host, PGPORT: String(PORT), PGDATABASE: db.name, PGUSER: `${roleName(backupClient)}_${backup.currentSlot.slot}` },
+                env: {
+                    ...(external ? externalHostPort(db.adminUrl) : { PGHOST: this.host, PGPORT: String(PORT) }),
+                    PGDATABASE: db.name,
+                    PGUSER: `${roleName(backupClient)}_${backup.currentSlot.slot}`,
+                },
                 secretEnv: { PGPASSWORD: backup.current },
                 revision: `g${backup.currentSlot.generation}`,
                 resources: { cpu: "100m", memory: "128Mi", cpuLimit: "500m", memoryLimit: "512Mi" },
@@ -177,6 +183,12 @@ function externalHost(adminUrl: string): pulumi.Output<string> {
     // Host and port are not secret; the admin credential in the same URL is.
     const match = /@([^/]+)\//.exec(adminUrl);
     return pulumi.output(match ? match[1] : "");
+}
+
+/** PGHOST and PGPORT of an external instance (not secret; the admin URL's password is). */
+export function externalHostPort(adminUrl: string): { PGHOST: string; PGPORT: string } {
+    const match = /@(\[[^\]]+\]|[^:/]+)(?::(\d+))?\//.exec(adminUrl);
+    return { PGHOST: match ? match[1].replace(/^\[|\]$/g, "") : "", PGPORT: match?.[2] ?? String(PORT) };
 }
 
 /** pg_dump to the backups volume, keeping `days` days of files. */

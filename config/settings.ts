@@ -116,7 +116,8 @@ export function loadSettings(raw: RawConfig, stack: string, now: Date, project =
     if (backupSchedule && backupSchedule.trim().split(/\s+/).length !== 5) {
         problems.push({ key: "dbBackupSchedule", message: `"${backupSchedule}" is not a 5-field cron schedule`, fix: "use e.g. \"15 2 * * *\"" });
     }
-    if (env === "production" && !backupSchedule && dbMode !== "external") {
+    if (env === "production" && !backupSchedule) {
+        // Also with an external database: the pre-deploy backup runs this job.
         problems.push({ key: "dbBackupSchedule", message: "is empty in production", fix: "set a cron schedule, e.g. \"15 2 * * *\"" });
     }
     problems.push(...imageProblems("cacheImage", value("cacheImage") as string, env));

@@ -485,8 +485,9 @@ describe("components", () => {
             const types = b.children.map((r) => r.type);
             expect(types).to.not.include(T.statefulSet);
             expect(types).to.not.include(T.service);
-            expect(types).to.not.include(T.cronJob);
-            expect(credentialNames(b)).to.deep.equal(["api-db", "api-migrate-db", "worker-db"]);
+            // Its own backups still run, against the managed instance, as the read-only role.
+            expect(mainContainer(b.child(T.cronJob, "staging-db-backup")).env.find((e: { name: string }) => e.name === "PGHOST").value).to.equal("pg.example.com");
+            expect(credentialNames(b)).to.deep.equal(["api-db", "api-migrate-db", "db-backup-db", "worker-db"]);
             const secret = b.child(T.secret, "staging-db-access");
             expect(sensitiveValuesAreSecret(secret.inputs.stringData, () => true)).to.equal(true);
             expect(secret.props.stringData.ADMIN_URL).to.equal("postgresql://admin:adm1n@pg.example.com:5432/app");

@@ -313,11 +313,11 @@ describe("loadSettings", () => {
             expectNoProblem(withServices(staging(), (s) => { s.api.replicas = 1; }), "services.api");
         });
 
-        it("requires backups in production unless the database is external", () => {
+        it("requires backups in production, with an external database too", () => {
             const raw = { ...production() };
             delete raw.dbBackupSchedule;
             expectProblem(raw, "dbBackupSchedule", /is empty in production/);
-            expectNoProblem({ ...raw, dbMode: "external", dbAdminUrl: "postgresql://admin:pw@db.example.com:5432/app" }, "dbBackupSchedule");
+            expectProblem({ ...raw, dbMode: "external", dbAdminUrl: "postgresql://admin:pw@db.example.com:5432/app" }, "dbBackupSchedule", /is empty in production/);
         });
 
         it("requires a TLS issuer for staging and production on Kubernetes", () => {

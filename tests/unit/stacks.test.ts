@@ -80,10 +80,10 @@ function expectedCredentials(s: Settings): string[] {
         }
         if (s.db.mode !== "external") {
             names.push("db-admin");
-            if (s.db.backupSchedule) {
-                // Backups sign in with their own (read-only) role, never as the admin.
-                names.push("db-backup-db");
-            }
+        }
+        if (s.db.backupSchedule) {
+            // Backups sign in with their own (read-only) role, never as the admin.
+            names.push("db-backup-db");
         }
     }
     const cacheClients = s.services.filter((x) => x.uses.includes("cache")).map((x) => x.name);
@@ -523,7 +523,7 @@ for (const { file, stack, overrides } of STACKS) {
             const hasCache = s.services.some((x) => x.uses.includes("cache"));
             const privateServers = [...(hasDbServer ? ["db"] : []), ...(hasCache ? ["cache"] : [])];
             const migrating = s.services.filter((x) => x.migrateCommand);
-            const hasBackup = hasDbServer && s.db.backupSchedule !== "";
+            const hasBackup = usesDb && s.db.backupSchedule !== "";
             const publicHost = (svc: ServiceSettings) => svc.name === "api" ? `api.${s.domain}` : `${svc.name}.${s.domain}`;
             const secretKeysOf = (svc: ServiceSettings): string[] => {
                 const p = envPrefix(svc.name);
@@ -988,7 +988,7 @@ for (const { file, stack, overrides } of STACKS) {
                         expect(podSpec(cron).volumes.some((v: any) => v.persistentVolumeClaim?.claimName === `${claim.name}-0000000`)).to.equal(true);
                     });
                 } else {
-                    it("has no backup CronJob (no schedule, or an external database)", () => {
+                    it("has no backup CronJob (no schedule)", () => {
                         expect(ofType(run, T.cronJob)).to.deep.equal([]);
                     });
                 }
