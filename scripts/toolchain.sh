@@ -3,13 +3,19 @@
 #
 # Makes sure these exist, at the versions package-lock.json asks for:
 #   - the Pulumi CLI (version of @pulumi/pulumi)
-#   - the Node.js language host pulumi-language-nodejs, beside the CLI
+#   - the Node.js language host pulumi-language-nodejs, beside the CLI (the
+#     real one if its module is served, else webstack's, toolchain/language-host)
 #   - the resource plugins random, kubernetes, docker (versions of
-#     @pulumi/random, @pulumi/kubernetes, @pulumi/docker), in $PULUMI_HOME/plugins
+#     @pulumi/random, @pulumi/kubernetes, @pulumi/docker), in $PULUMI_HOME/plugins:
+#     kubernetes from its provider module at the release commit
+#     (toolchain/kubernetes-provider), random through pulumi-terraform-bridge
+#     (toolchain/random-bridge); toolchain/versions.json maps SDK versions to
+#     module versions. docker cannot be built from what the proxy serves.
 # A `pulumi` on PATH at the right version (with its language host) is used as
 # is. Otherwise everything is built from the Go module proxy, because on the
 # project's machines nothing but package registries can be reached (no GitHub
-# release downloads, no plugin auto-download). See docs/toolchain.md.
+# release downloads, no plugin auto-download). The Go sources live in
+# toolchain/; this script only orchestrates. See docs/toolchain.md.
 #
 # Usage:
 #   bash scripts/toolchain.sh               ensure everything; prints the PATH line
@@ -24,17 +30,19 @@
 # Env:
 #   WEBSTACK_TOOLCHAIN_CACHE  cache root (default ~/.cache/webstack-toolchain)
 #   WEBSTACK_LANGHOST         auto (default): the real language host if its module
-#                             can be fetched, else a small stand-in built from
-#                             sdk/v3 of the same version; real; standin
+#                             can be fetched, else webstack's (toolchain/language-host,
+#                             built against sdk/v3 of the same version); real; webstack
 #   WEBSTACK_PROVIDERS        plugins to ensure (default "random kubernetes docker")
 #   WEBSTACK_GO_PARALLEL      go build -p (default 2)
 #   WEBSTACK_GONOSUMDB        modules not checked against the checksum database
-#                             (default github.com/pulumi/*; see docs/toolchain.md)
+#                             (default github.com/pulumi/*,github.com/terraform-providers/*)
 #   PULUMI_HOME               plugin dir root (default ~/.pulumi)
 set -euo pipefail
 
 SCRIPT_DIR="$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)"
 REPO_ROOT="$(cd "$SCRIPT_DIR/.." && pwd)"
+GO_SOURCES="$REPO_ROOT/toolchain"
+VERSIONS_FILE="$GO_SOURCES/versions.json"
 LOCK_FILE="$REPO_ROOT/package-lock.json"
 CACHE="${WEBSTACK_TOOLCHAIN_CACHE:-$HOME/.cache/webstack-toolchain}"
 BIN="$CACHE/bin"
@@ -103,9 +111,10 @@ go_env() {
   case " ${GOFLAGS:-} " in *" -mod=mod "*) ;; *) export GOFLAGS="${GOFLAGS:+$GOFLAGS }-mod=mod -buildvcs=false" ;; esac
   export GOWORK=off
   # The checksum database reached through the module proxy here has no
-  # entries for some github.com/pulumi versions (404), so those are taken as
-  # the proxy serves them; every other module is still verified.
-  export GONOSUMDB="${WEBSTACK_GONOSUMDB:-github.com/pulumi/*}"
+  # entries for some github.com/pulumi versions (404) nor for the Terraform
+  # random provider's pseudo-version, so those are taken as the proxy serves
+  # them; every other module is still verified.
+  export GONOSUMDB="${WEBSTACK_GONOSUMDB:-github.com/pulumi/*,github.com/terraform-providers/*}"
 }
 
 # Runs a long command with its output in a log file, printing a heartbeat so
@@ -171,6 +180,33 @@ check_go_version() {
   if [ "$(printf '%s\n%s\n' "$need" "$have" | sort -V | head -n 1)" != "$need" ]; then
     log "Go $have is older than the $need that the modules ask for; Go will try to fetch toolchain go$need from the module proxy"
   fi
+}
+
+# Copies one of toolchain/'s Go modules to a build dir in the cache (the
+# repo stays clean; generated files go to the copy).
+copy_go_module() { # from, to
+  rm -rf "$2"; mkdir -p "$2"
+  (cd "$1" && find . -type f \( -name '*.go' -o -name go.mod -o -name go.sum \) ! -name '*_test.go' -print0 |
+    xargs -0 cp --parents -t "$2")
+}
+
+# Short hash of a toolchain/ module's sources plus extra words: a cache key,
+# so a changed glue module is rebuilt even at the same plugin version.
+source_hash() { # dir, extra...
+  local dir="$1"; shift
+  { (cd "$dir" && find . -type f \( -name '*.go' -o -name go.mod -o -name go.sum \) ! -name '*_test.go' -print0 |
+      LC_ALL=C sort -z | xargs -0 sha256sum); echo "$*"; } | sha256sum | cut -c1-12
+}
+
+# A field of toolchain/versions.json for a plugin at an SDK version ("*" is
+# the fallback entry); empty when absent.
+version_map() { # name, sdk version, field
+  node -e '
+    const [file, name, ver, field] = process.argv.slice(1);
+    const byVer = JSON.parse(require("fs").readFileSync(file, "utf8"))[name] || {};
+    const e = byVer[ver] || byVer["*"] || {};
+    if (e[field] != null) console.log(typeof e[field] === "string" ? e[field] : JSON.stringify(e[field]));
+  ' "$VERSIONS_FILE" "$1" "$2" "$3"
 }
 
 # A throwaway module: dir, name, go directive, then go.mod lines (require/replace).
@@ -239,7 +275,10 @@ build_cli() {
 LANGHOST_MOD=github.com/pulumi/pulumi/sdk/nodejs/cmd/pulumi-language-nodejs/v3
 
 langhost_real_dir() { echo "$CACHE/pulumi-language-nodejs-v$V_PULUMI"; }
-langhost_standin_dir() { echo "$CACHE/pulumi-language-nodejs-v$V_PULUMI-standin"; }
+# webstack's language host, keyed by the SDK version and its sources' hash.
+langhost_own_dir() {
+  echo "$CACHE/pulumi-language-nodejs-v$V_PULUMI-webstack-$(source_hash "$GO_SOURCES/language-host" "$V_PULUMI")"
+}
 
 # The language host module is untagged: use the commit of the CLI release
 # (pkg/v3's tag) as a pseudo-version. Prints the pseudo-version if the proxy
@@ -278,46 +317,46 @@ build_langhost_real() {
   log "language host v$V_PULUMI: built in $((SECONDS - start))s"
 }
 
-build_langhost_standin() {
+# Builds toolchain/language-host against sdk/v3 at the CLI's version.
+build_langhost_own() {
   local out src start=$SECONDS
-  out="$(langhost_standin_dir)"; src="$CACHE/src/pulumi-language-nodejs-v$V_PULUMI-standin"
-  log "language host: building the webstack stand-in against sdk/v3 v$V_PULUMI"
-  mkdir -p "$src"
-  write_wrapper_module "$src" language-nodejs-standin 1.25 "require github.com/pulumi/pulumi/sdk/v3 v$V_PULUMI"
-  standin_source >"$src/main.go"
-  run_logged "stand-in: go mod tidy" "$src/tidy.log" bash -c "cd '$src' && go mod tidy" || return 1
+  out="$(langhost_own_dir)"; src="$CACHE/src/pulumi-language-nodejs-v$V_PULUMI-webstack"
+  log "language host: building webstack's (toolchain/language-host) against sdk/v3 v$V_PULUMI"
+  copy_go_module "$GO_SOURCES/language-host" "$src"
+  (cd "$src" && go mod edit -require="github.com/pulumi/pulumi/sdk/v3@v$V_PULUMI")
   mkdir -p "$out.tmp"
-  run_logged "stand-in: go build" "$src/build.log" bash -c "cd '$src' && nice -n 10 go build -p $GO_PARALLEL -trimpath \
-    -ldflags '-s -w -X main.version=$V_PULUMI+webstack-standin' -o '$out.tmp/pulumi-language-nodejs' ." || return 1
+  run_logged "language host: go build" "$src/build.log" bash -c "cd '$src' && nice -n 10 go build -p $GO_PARALLEL -trimpath \
+    -ldflags '-s -w -X main.version=$V_PULUMI+webstack' -o '$out.tmp/pulumi-language-nodejs' ." || return 1
   rm -rf "$out"; mv "$out.tmp" "$out"
-  log "language host stand-in: built in $((SECONDS - start))s"
+  log "language host (webstack): built in $((SECONDS - start))s"
 }
 
 # Prints the dir holding the language host to use, building it if needed.
 ensure_langhost() {
-  local real standin pv
-  real="$(langhost_real_dir)"; standin="$(langhost_standin_dir)"
-  if [ "$LANGHOST_MODE" != standin ] && [ -x "$real/pulumi-language-nodejs" ]; then
+  local real own pv
+  real="$(langhost_real_dir)"; own="$(langhost_own_dir)"
+  [ "$LANGHOST_MODE" = standin ] && LANGHOST_MODE=webstack  # the former name
+  if [ "$LANGHOST_MODE" != webstack ] && [ -x "$real/pulumi-language-nodejs" ]; then
     log "language host v$V_PULUMI: cached ($real)"; echo "$real"; return 0
   fi
   go_env
-  if [ "$LANGHOST_MODE" != standin ]; then
+  if [ "$LANGHOST_MODE" != webstack ]; then
     if pv="$(langhost_pseudo)"; then
       build_langhost_real "$pv" && { echo "$real"; return 0; }
       [ "$LANGHOST_MODE" = real ] && die "building the real language host failed"
     else
       log "language host: the Go module proxy does not serve $LANGHOST_MOD at the v$V_PULUMI release commit"
       [ "$LANGHOST_MODE" = real ] &&
-        die "WEBSTACK_LANGHOST=real but the module is not available; unset it to use the stand-in"
+        die "WEBSTACK_LANGHOST=real but the module is not available; unset it to use webstack's"
     fi
   fi
-  if [ -x "$standin/pulumi-language-nodejs" ]; then
-    log "language host stand-in v$V_PULUMI: cached ($standin)"
+  if [ -x "$own/pulumi-language-nodejs" ]; then
+    log "language host (webstack) v$V_PULUMI: cached ($own)"
   else
-    build_langhost_standin || die "building the language host stand-in failed"
+    build_langhost_own || die "building webstack's language host (toolchain/language-host) failed"
   fi
-  log "NOTE: using the webstack stand-in language host (see docs/toolchain.md)"
-  echo "$standin"
+  log "NOTE: using webstack's language host, toolchain/language-host (see docs/toolchain.md)"
+  echo "$own"
 }
 
 # ---- bin dir ----------------------------------------------------------------
@@ -359,129 +398,129 @@ assemble_bin_from_system() {
 
 # ---- provider plugins -------------------------------------------------------
 
-plugin_installed() { # name version
-  [ -x "$PLUGIN_DIR/resource-$1-v$2/pulumi-resource-$1" ] && [ ! -e "$PLUGIN_DIR/resource-$1-v$2.partial" ]
+# The version label a plugin is installed under: the SDK version, or the
+# label from toolchain/versions.json (random: 4.19.1+bridged; the engine
+# ignores build metadata when it matches the SDK's 4.19.1).
+plugin_label() { # name
+  local ver label
+  ver="$(provider_version "$1")"
+  label="$(version_map "$1" "$ver" label)"
+  echo "${label:-$ver}"
 }
 
-# Commit of the provider release: the sdk/ module is tagged (sdk/vX.Y.Z) on
-# the release commit, the provider/ module is not. Prints "hash time".
-provider_release_commit() { # name version
-  local name="$1" ver="$2" major info hash
-  major="${ver%%.*}"
-  info="$(mod_json "github.com/pulumi/pulumi-$name/sdk/v$major@v$ver")"
-  hash="$(json_field "$info" Origin.Hash)"
-  [ -n "$hash" ] || return 1
-  echo "$hash $(info_time "$info")"
-}
-
-# Prints "modulepath pseudo-version" of the provider/ module at the release commit.
-provider_module() { # name version
-  local name="$1" ver="$2" hash time major m pv
-  read -r hash time < <(provider_release_commit "$name" "$ver") || return 1
-  [ -n "$hash" ] || return 1
-  major="${ver%%.*}"
-  # The provider module's major can lag the release's (e.g. docker 5.x).
-  for m in "$major" "$((major - 1))"; do
-    pv="$(pseudo_version "$m" "$time" "$hash")"
-    if [ -n "$(json_field "$(mod_json "github.com/pulumi/pulumi-$name/provider/v$m@$pv")" Dir)" ]; then
-      echo "github.com/pulumi/pulumi-$name/provider/v$m $pv"; return 0
-    fi
+# The plugin dir holding a usable binary: the labelled build, or the plain
+# release version (e.g. installed from the internet). Empty when neither.
+installed_plugin_dir() { # name
+  local name="$1" ver label d
+  ver="$(provider_version "$name")"; label="$(plugin_label "$name")"
+  for d in "$PLUGIN_DIR/resource-$name-v$label" "$PLUGIN_DIR/resource-$name-v$ver"; do
+    if [ -x "$d/pulumi-resource-$name" ] && [ ! -e "$d.partial" ]; then echo "$d"; return 0; fi
   done
   return 1
 }
 
-# Modules that a provider's go.mod replaces with directories outside its
-# module zip. Only known small shims are recreated; anything else is reported.
-restore_local_replaces() { # src name
-  local src="$1" name="$2" old new
-  while read -r old new; do
-    [ -e "$src/$new" ] && continue
-    case "$name:$new" in
-      random:./shim|random:shim)
-        # The random shim re-exports the upstream provider constructor from a
-        # module path under terraform-provider-random, so that it may import
-        # the upstream's internal package.
-        mkdir -p "$src/shim"
-        printf 'module %s\n\ngo 1.21\n' "$old" >"$src/shim/go.mod"
-        cat >"$src/shim/shim.go" <<'EOF'
-package shim
-
-import (
-	tfpf "github.com/hashicorp/terraform-plugin-framework/provider"
-	"github.com/terraform-providers/terraform-provider-random/internal/provider"
-)
-
-func NewProvider() tfpf.Provider { return provider.New() }
-EOF
-        ;;
-      *)
-        log "  $name: go.mod replaces $old with $new, which is not part of the module zip"
-        return 1 ;;
-    esac
-  done < <(go mod edit -json "$src/go.mod" | node -e '
-    const m = JSON.parse(require("fs").readFileSync(0, "utf8"));
-    for (const r of m.Replace || []) if (!r.New.Version) console.log(r.Old.Path + " " + r.New.Path);')
-}
-
-# The cmd main embeds generated, git-ignored files (schema-embed.json, ...)
-# that its generate.go writes from the committed schema.json.
-generate_embeds() { # src name
-  local cmd="$1/cmd/pulumi-resource-$2"
-  if [ -f "$cmd/generate.go" ]; then
-    (cd "$cmd" && go run ./generate.go) >>"$1/generate.log" 2>&1 || true
-  fi
-  local f
-  for f in $(grep -ho '//go:embed [^ ]*' "$cmd"/*.go 2>/dev/null | awk '{print $2}'); do
-    [ -e "$cmd/$f" ] && continue
-    case "$f" in
-      schema-embed.json) cp "$cmd/schema.json" "$cmd/$f" ;;
-      *) log "  $2: missing embedded file $f (not produced by generate.go)"; return 1 ;;
-    esac
-  done
-}
-
-build_provider() { # name version
-  local name="$1" ver="$2" out src mod pv start=$SECONDS
-  out="$CACHE/pulumi-resource-$name-v$ver"; src="$CACHE/src/pulumi-resource-$name-v$ver"
-  log "provider $name v$ver: locating the release commit's provider module"
-  read -r mod pv < <(provider_module "$name" "$ver") || {
-    MISSING+=("plugin $name v$ver: the Go module proxy does not serve github.com/pulumi/pulumi-$name/provider at the v$ver release commit")
-    log "  $name: not available from the Go module proxy"; return 1; }
-  local dir
+# kubernetes: the provider module at the release commit, built through the
+# wrapper module toolchain/kubernetes-provider. The module's generate.go
+# writes the versioned schema and the Terraform mapping that main.go embeds.
+build_kubernetes() { # sdk version, out dir
+  local ver="$1" out="$2" mod pv release dir src start=$SECONDS
+  mod="$(version_map kubernetes "$ver" module)"; pv="$(version_map kubernetes "$ver" version)"
+  release="$(version_map kubernetes "$ver" release)"
+  src="$CACHE/src/kubernetes-provider-v$ver"
+  log "provider kubernetes v$ver: $mod@$pv (the commit of release $release)"
   dir="$(json_field "$(mod_json "$mod@$pv")" Dir)"
-  rm -rf "$src"; mkdir -p "$(dirname "$src")"
-  cp -r "$dir" "$src"; chmod -R u+w "$src"
-  restore_local_replaces "$src" "$name" && generate_embeds "$src" "$name" || {
-    MISSING+=("plugin $name v$ver: its module at $pv needs files outside the module zip (see log above)")
-    return 1; }
+  [ -n "$dir" ] || { MISSING+=("plugin kubernetes v$ver: the Go module proxy did not serve $mod@$pv"); return 1; }
+  copy_go_module "$GO_SOURCES/kubernetes-provider" "$src"
+  (cd "$src" && go mod edit -require="$mod@$pv")
+  local f
+  for f in generate.go schema.json terraform-mapping.json; do
+    cp "$dir/cmd/pulumi-resource-kubernetes/$f" "$src/$f"; chmod u+w "$src/$f"
+  done
+  run_logged "kubernetes: generate.go (schema-embed.json, terraform-mapping-embed.json)" "$src/generate.log" \
+    bash -c "cd '$src' && VERSION='$ver' go run generate.go" || {
+    MISSING+=("plugin kubernetes v$ver: generate.go failed (log: $src/generate.log)"); return 1; }
   mkdir -p "$out.tmp"
-  # Version stamp as in the provider's Makefile: -X <module>/pkg/version.Version.
-  run_logged "provider $name: go build" "$src/build.log" bash -c "cd '$src' && nice -n 10 go build -p $GO_PARALLEL -trimpath \
-    -ldflags '-s -w -X $mod/pkg/version.Version=$ver' -o '$out.tmp/pulumi-resource-$name' ./cmd/pulumi-resource-$name" || {
-    MISSING+=("plugin $name v$ver: go build failed (log: $src/build.log)"); return 1; }
+  # Version stamp as the release build sets it.
+  run_logged "kubernetes: go build" "$src/build.log" bash -c "cd '$src' && nice -n 10 go build -p $GO_PARALLEL -trimpath \
+    -ldflags '-s -w -X $mod/pkg/version.Version=$release' -o '$out.tmp/pulumi-resource-kubernetes' ." || {
+    MISSING+=("plugin kubernetes v$ver: go build failed (log: $src/build.log)"); return 1; }
   rm -rf "$out"; mv "$out.tmp" "$out"
-  log "provider $name v$ver: built in $((SECONDS - start))s"
+  log "provider kubernetes v$ver: built in $((SECONDS - start))s"
+}
+
+# random: the upstream Terraform provider bridged by toolchain/random-bridge:
+# pulumi-tfgen-random writes the schema, pulumi-resource-random embeds it.
+build_random() { # sdk version, out dir
+  local ver="$1" out="$2" up upv br brv label src updir start=$SECONDS
+  up="$(version_map random "$ver" upstream)"; upv="$(version_map random "$ver" upstreamVersion)"
+  br="$(version_map random "$ver" bridge)"; brv="$(version_map random "$ver" bridgeVersion)"
+  label="$(plugin_label random)"
+  src="$CACHE/src/random-bridge-v$label"
+  log "provider random v$ver: bridging $up@$upv with $br@$brv"
+  copy_go_module "$GO_SOURCES/random-bridge" "$src"
+  (cd "$src" && go mod edit -require="$up@$upv" -require="$br@$brv")
+  mkdir -p "$src/bin"
+  run_logged "random: go build pulumi-tfgen-random" "$src/tfgen-build.log" bash -c "cd '$src' && nice -n 10 go build -p $GO_PARALLEL \
+    -trimpath -ldflags '-s -w -X main.version=$label' -o bin/pulumi-tfgen-random ./cmd/pulumi-tfgen-random" || {
+    MISSING+=("plugin random v$ver: building the schema generator failed (log: $src/tfgen-build.log)"); return 1; }
+  updir="$(cd "$src" && go list -m -f '{{.Dir}}' "$up" 2>/dev/null)" || updir=""
+  # --skip-examples: converting the docs' HCL examples needs plugins we do not have.
+  run_logged "random: pulumi-tfgen-random schema" "$src/tfgen.log" bash -c "cd '$src' && \
+    WEBSTACK_RANDOM_UPSTREAM_DIR='$updir' bin/pulumi-tfgen-random schema --out cmd/pulumi-resource-random --skip-examples" || {
+    MISSING+=("plugin random v$ver: generating the schema failed (log: $src/tfgen.log)"); return 1; }
+  mkdir -p "$out.tmp"
+  run_logged "random: go build pulumi-resource-random" "$src/build.log" bash -c "cd '$src' && nice -n 10 go build -p $GO_PARALLEL \
+    -trimpath -ldflags '-s -w -X main.version=$label' -o '$out.tmp/pulumi-resource-random' ./cmd/pulumi-resource-random" || {
+    MISSING+=("plugin random v$ver: go build failed (log: $src/build.log)"); return 1; }
+  cp "$src/cmd/pulumi-resource-random/schema.json" "$out.tmp/schema.json"
+  rm -rf "$out"; mv "$out.tmp" "$out"
+  log "provider random v$ver: built in $((SECONDS - start))s"
 }
 
 ensure_provider() { # name
-  local name="$1" ver bin
-  ver="$(provider_version "$name")"
-  if plugin_installed "$name" "$ver"; then
-    log "plugin $name v$ver: installed"; return 0
+  local name="$1" ver label why key out bin marker installed
+  ver="$(provider_version "$name")"; label="$(plugin_label "$name")"
+  why="$(version_map "$name" "$ver" unavailable)"
+  if [ -n "$why" ] || [ -z "$(version_map "$name" "$ver" label)" ]; then
+    if installed="$(installed_plugin_dir "$name")"; then
+      log "plugin $name v$ver: installed ($installed)"; return 0
+    fi
+    [ -n "$why" ] || why="toolchain/versions.json has no entry for $name $ver (which Go modules build that release)"
+    MISSING+=("plugin $name v$ver: $why")
+    log "plugin $name v$ver: cannot be built here"
+    return 0
   fi
-  bin="$CACHE/pulumi-resource-$name-v$ver/pulumi-resource-$name"
-  if [ ! -x "$bin" ]; then
+  key="$(source_hash "$GO_SOURCES/$([ "$name" = random ] && echo random-bridge || echo "$name-provider")" \
+    "$(node -e 'const v=require(process.argv[1]);console.log(JSON.stringify(v[process.argv[2]][process.argv[3]]))' \
+      "$VERSIONS_FILE" "$name" "$ver")")"
+  out="$CACHE/pulumi-resource-$name-v$label-$key"; bin="$out/pulumi-resource-$name"
+  marker="$CACHE/installed/$name-v$label"
+  if installed="$(installed_plugin_dir "$name")"; then
+    # Installed by this script from the current sources, or by someone else
+    # (no marker): keep it. Installed by this script from older sources: rebuild.
+    if [ ! -f "$marker" ] || [ "$(cat "$marker")" = "$key" ]; then
+      log "plugin $name v$label: installed ($installed)"; return 0
+    fi
+    log "plugin $name v$label: installed from older sources; rebuilding"
+  fi
+  if [ -x "$bin" ]; then
+    log "plugin $name v$label: cached build ($out)"
+  else
     go_env
-    build_provider "$name" "$ver" || return 0
+    "build_$name" "$ver" "$out" || return 0
   fi
-  log "plugin $name v$ver: pulumi plugin install resource $name $ver --file $bin"
-  "$BIN/pulumi" plugin install resource "$name" "$ver" --file "$bin" >/dev/null ||
-    MISSING+=("plugin $name v$ver: 'pulumi plugin install' failed")
+  log "plugin $name v$label: pulumi plugin install resource $name $label --file $bin --reinstall"
+  if "$BIN/pulumi" plugin install resource "$name" "$label" --file "$bin" --reinstall >"$out/install.log" 2>&1; then
+    mkdir -p "$CACHE/installed"; echo "$key" >"$marker"
+  else
+    tail -n 5 "$out/install.log" >&2
+    MISSING+=("plugin $name v$label: 'pulumi plugin install' failed (log: $out/install.log)")
+  fi
 }
 
 # ---- check ------------------------------------------------------------------
 
-# Prints one line per missing item; returns non-zero if any.
+# Prints one line per item ("ok ..." or "MISSING ..."); returns non-zero if any is missing.
 check_all() {
   local bad=0 v
   if [ -x "$BIN/pulumi" ] && v="$("$BIN/pulumi" version 2>/dev/null)" && [ "$v" = "v$V_PULUMI" ]; then
@@ -492,19 +531,20 @@ check_all() {
   if [ -x "$BIN/pulumi-language-nodejs" ]; then
     v="$("$BIN/pulumi-language-nodejs" -version 2>/dev/null || echo unknown)"
     case "$v" in
-      *standin*) echo "ok      pulumi-language-nodejs $v (webstack stand-in; the real module was not available)" ;;
+      *webstack*) echo "ok      pulumi-language-nodejs $v (webstack's, toolchain/language-host; the real module is not served)" ;;
       *) echo "ok      pulumi-language-nodejs $v" ;;
     esac
   else
     echo "MISSING pulumi-language-nodejs in $BIN"; bad=1
   fi
-  local name ver
+  local name ver dir why
   for name in $PROVIDERS; do
     ver="$(provider_version "$name")"
-    if plugin_installed "$name" "$ver"; then
-      echo "ok      plugin resource $name v$ver ($PLUGIN_DIR)"
+    if dir="$(installed_plugin_dir "$name")"; then
+      echo "ok      plugin resource $name v$ver (${dir##*/resource-"$name"-v} in $PLUGIN_DIR)"
     else
-      echo "MISSING plugin resource $name v$ver in $PLUGIN_DIR"; bad=1
+      why="$(version_map "$name" "$ver" unavailable)"
+      echo "MISSING plugin resource $name v$ver in $PLUGIN_DIR${why:+ ($why)}"; bad=1
     fi
   done
   return "$bad"
@@ -536,8 +576,8 @@ ensure_all() {
     log "INCOMPLETE: these could not be provided:"
     local m
     for m in "${MISSING[@]}"; do log "  - $m"; done
-    log "Get them on a machine with a complete Go module proxy (or internet), or install released"
-    log "plugins with: pulumi plugin install resource NAME VERSION --file <binary or tarball>"
+    log "Install released plugins on a machine with internet access, or with"
+    log "pulumi plugin install resource NAME VERSION --file <binary or tarball>"
     exit 3
   fi
 }
@@ -551,383 +591,9 @@ main() {
       # shellcheck disable=SC2016 # $PATH is expanded by the caller's shell
       printf 'export PATH="%s:$PATH"\n' "$BIN"
       printf 'export PULUMI_DISABLE_AUTOMATIC_PLUGIN_ACQUISITION=true\nexport PULUMI_SKIP_UPDATE_CHECK=true\n' ;;
-    -h|--help) sed -n '2,37p' "$0" ;;
+    -h|--help) sed -n '2,/^set -euo/p' "$0" | sed '$d' ;;
     *) die "unknown argument: $1 (see --help)" ;;
   esac
-}
-
-# ---- stand-in language host source ------------------------------------------
-
-# Used only when the real module cannot be fetched. Kept here (not in a Go
-# package of the repo) so that the project's own build never compiles it.
-standin_source() {
-  cat <<'GO'
-// webstack stand-in for pulumi-language-nodejs.
-//
-// Used only when the real language host module cannot be fetched from the Go
-// module proxy. It implements what `pulumi preview/up/destroy` and
-// `--policy-pack` need for Node.js programs, built against the same
-// github.com/pulumi/pulumi/sdk/v3 version as the CLI: it starts
-// @pulumi/pulumi/cmd/run (programs), @pulumi/pulumi/cmd/run-policy-pack
-// (policy packs, through sdk.PolicyProxy) or @pulumi/pulumi/cmd/run-plugin.
-// Not implemented: code generation, Pack/Link, the synchronous-invoke pipes,
-// debugger attach, bun.
-package main
-
-import (
-	"context"
-	"encoding/json"
-	"errors"
-	"flag"
-	"fmt"
-	"os"
-	"os/exec"
-	"path/filepath"
-	"strconv"
-	"strings"
-	"time"
-
-	"google.golang.org/grpc"
-	"google.golang.org/protobuf/types/known/emptypb"
-
-	sdk "github.com/pulumi/pulumi/sdk/v3"
-	"github.com/pulumi/pulumi/sdk/v3/go/common/apitype"
-	"github.com/pulumi/pulumi/sdk/v3/go/common/resource/config"
-	"github.com/pulumi/pulumi/sdk/v3/go/common/resource/plugin"
-	"github.com/pulumi/pulumi/sdk/v3/go/common/util/cmdutil"
-	"github.com/pulumi/pulumi/sdk/v3/go/common/util/rpcutil"
-	"github.com/pulumi/pulumi/sdk/v3/nodejs/npm"
-	pulumirpc "github.com/pulumi/pulumi/sdk/v3/proto/go"
-)
-
-// Set with -ldflags "-X main.version=...".
-var version = "0.0.0-dev"
-
-// Exit code by which the Node runtime says it already printed an actionable error.
-const exitAfterUserMessage = 32
-
-type host struct {
-	pulumirpc.UnimplementedLanguageRuntimeServer
-	engineAddress string
-}
-
-func main() {
-	showVersion := flag.Bool("version", false, "print the version and exit")
-	flag.String("tracing", "", "ignored")
-	flag.String("runtime", "nodejs", "ignored (only nodejs is supported)")
-	flag.Parse()
-	if *showVersion {
-		fmt.Println(version)
-		return
-	}
-	h := &host{}
-	if flag.NArg() > 0 {
-		h.engineAddress = flag.Arg(0)
-	}
-	ctx, cancel := context.WithCancel(context.Background())
-	defer cancel()
-	if h.engineAddress != "" {
-		// Exit when the engine goes away, as the real host does.
-		if err := rpcutil.Healthcheck(ctx, h.engineAddress, 5*time.Minute, cancel); err != nil {
-			cmdutil.Exit(fmt.Errorf("could not start health check: %w", err))
-		}
-	}
-	done := make(chan bool)
-	go func() { <-ctx.Done(); close(done) }()
-	handle, err := rpcutil.ServeWithOptions(rpcutil.ServeOptions{
-		Cancel: done,
-		Init: func(srv *grpc.Server) error {
-			pulumirpc.RegisterLanguageRuntimeServer(srv, h)
-			return nil
-		},
-	})
-	if err != nil {
-		cmdutil.Exit(fmt.Errorf("could not start language host: %w", err))
-	}
-	fmt.Printf("%d\n", handle.Port)
-	if err := <-handle.Done; err != nil {
-		cmdutil.Exit(err)
-	}
-}
-
-func (h *host) Handshake(ctx context.Context, req *pulumirpc.LanguageHandshakeRequest,
-) (*pulumirpc.LanguageHandshakeResponse, error) {
-	if req.EngineAddress != "" {
-		h.engineAddress = req.EngineAddress
-	}
-	return &pulumirpc.LanguageHandshakeResponse{}, nil
-}
-
-func (h *host) GetPluginInfo(context.Context, *emptypb.Empty) (*pulumirpc.PluginInfo, error) {
-	return &pulumirpc.PluginInfo{Version: version}, nil
-}
-
-// GetRequiredPackages lists node_modules packages whose package.json says
-// {"pulumi": {"resource": true}}: those are the resource plugins to load.
-func (h *host) GetRequiredPackages(ctx context.Context, req *pulumirpc.GetRequiredPackagesRequest,
-) (*pulumirpc.GetRequiredPackagesResponse, error) {
-	var pkgs []*pulumirpc.PackageDependency
-	seen := map[string]bool{}
-	root := filepath.Join(req.Info.ProgramDirectory, "node_modules")
-	_ = filepath.WalkDir(root, func(path string, d os.DirEntry, err error) error {
-		if err != nil || d.IsDir() || d.Name() != "package.json" {
-			return nil
-		}
-		var info struct {
-			Name    string                  `json:"name"`
-			Version string                  `json:"version"`
-			Pulumi  plugin.PulumiPluginJSON `json:"pulumi"`
-		}
-		b, err := os.ReadFile(path)
-		if err != nil || json.Unmarshal(b, &info) != nil || !info.Pulumi.Resource {
-			return nil
-		}
-		name := info.Pulumi.Name
-		if name == "" && strings.HasPrefix(info.Name, "@pulumi/") {
-			name = strings.TrimPrefix(info.Name, "@pulumi/")
-		}
-		ver := info.Pulumi.Version
-		if ver == "" {
-			ver = info.Version
-		}
-		if name == "" || ver == "" {
-			return nil
-		}
-		if !strings.HasPrefix(ver, "v") {
-			ver = "v" + ver
-		}
-		dep := &pulumirpc.PackageDependency{Name: name, Kind: "resource", Version: ver, Server: info.Pulumi.Server}
-		if p := info.Pulumi.Parameterization; p != nil {
-			dep.Parameterization = &pulumirpc.PackageParameterization{Name: p.Name, Version: p.Version, Value: p.Value}
-		}
-		key := dep.Name + "@" + dep.Version
-		if !seen[key] {
-			seen[key] = true
-			pkgs = append(pkgs, dep)
-		}
-		return nil
-	})
-	return &pulumirpc.GetRequiredPackagesResponse{Packages: pkgs}, nil
-}
-
-// locateModule resolves a module (e.g. @pulumi/pulumi/cmd/run) from dir.
-func locateModule(dir, mod string) (string, error) {
-	cmd := exec.Command("node", "-e", fmt.Sprintf("console.log(require.resolve(%q))", mod))
-	cmd.Dir = dir
-	out, err := cmd.Output()
-	if err != nil {
-		return "", fmt.Errorf("could not find %s from %s: is @pulumi/pulumi installed there (npm ci)? %w",
-			mod, dir, err)
-	}
-	return strings.TrimSpace(string(out)), nil
-}
-
-type nodeOpts struct {
-	typescript bool
-	tsconfig   string
-	nodeargs   []string
-}
-
-func parseOpts(info *pulumirpc.ProgramInfo) nodeOpts {
-	o := nodeOpts{typescript: true}
-	if info == nil || info.Options == nil {
-		return o
-	}
-	m := info.Options.AsMap()
-	if v, ok := m["typescript"].(bool); ok {
-		o.typescript = v
-	}
-	if v, ok := m["tsconfig"].(string); ok {
-		o.tsconfig = v
-	}
-	if v, ok := m["nodeargs"].(string); ok {
-		o.nodeargs = strings.Fields(v)
-	}
-	return o
-}
-
-func (o nodeOpts) env(base []string) []string {
-	if o.typescript {
-		base = append(base, "PULUMI_NODEJS_TYPESCRIPT=true")
-	}
-	if o.tsconfig != "" {
-		base = append(base, "PULUMI_NODEJS_TSCONFIG_PATH="+o.tsconfig)
-	}
-	return base
-}
-
-func (h *host) Run(ctx context.Context, req *pulumirpc.RunRequest) (*pulumirpc.RunResponse, error) {
-	runPath, err := locateModule(req.Info.ProgramDirectory, "@pulumi/pulumi/cmd/run")
-	if err != nil {
-		return &pulumirpc.RunResponse{Error: err.Error()}, nil
-	}
-	// Config keys go to the runtime in the old "<pkg>:config:<name>" form, as the real host does.
-	cfg := map[string]string{}
-	for k, v := range req.GetConfig() {
-		pk, err := config.ParseKey(k)
-		if err != nil {
-			return nil, err
-		}
-		cfg[pk.Namespace()+":config:"+pk.Name()] = v
-	}
-	cfgJSON, _ := json.Marshal(cfg)
-	secretKeys := req.GetConfigSecretKeys()
-	if secretKeys == nil {
-		secretKeys = []string{}
-	}
-	secretJSON, _ := json.Marshal(secretKeys)
-
-	opts := parseOpts(req.Info)
-	args := append([]string{}, opts.nodeargs...)
-	args = append(args, runPath)
-	add := func(k, v string) {
-		if v != "" {
-			args = append(args, "--"+k, v)
-		}
-	}
-	add("monitor", req.GetMonitorAddress())
-	add("engine", h.engineAddress)
-	add("organization", req.GetOrganization())
-	add("project", req.GetProject())
-	add("root-directory", req.GetInfo().GetRootDirectory())
-	add("stack", req.GetStack())
-	add("pwd", req.Info.ProgramDirectory)
-	if req.GetDryRun() {
-		args = append(args, "--dry-run")
-	}
-	add("parallel", strconv.Itoa(int(req.GetParallel())))
-	args = append(args, req.Info.EntryPoint)
-	args = append(args, req.GetArgs()...)
-
-	cmd := exec.CommandContext(ctx, "node", args...)
-	cmd.Dir = req.GetPwd()
-	cmd.Env = opts.env(append(os.Environ(),
-		"PULUMI_CONFIG="+string(cfgJSON), "PULUMI_CONFIG_SECRET_KEYS="+string(secretJSON)))
-	// Wrapped writers: node may switch its stdio to non-blocking mode.
-	cmd.Stdout = struct{ *os.File }{os.Stdout}
-	cmd.Stderr = struct{ *os.File }{os.Stderr}
-	if err := cmd.Run(); err != nil {
-		var exitErr *exec.ExitError
-		if errors.As(err, &exitErr) {
-			if exitErr.ExitCode() == exitAfterUserMessage {
-				return &pulumirpc.RunResponse{Bail: true}, nil
-			}
-			return &pulumirpc.RunResponse{
-				Error: fmt.Sprintf("Program exited with non-zero exit code: %d", exitErr.ExitCode()),
-			}, nil
-		}
-		return &pulumirpc.RunResponse{Error: "could not run node: " + err.Error()}, nil
-	}
-	return &pulumirpc.RunResponse{}, nil
-}
-
-// RunPlugin runs policy packs (kind "analyzer") and Node.js plugins.
-func (h *host) RunPlugin(req *pulumirpc.RunPluginRequest, server pulumirpc.LanguageRuntime_RunPluginServer) error {
-	ctx := server.Context()
-	closer, stdout, stderr, err := rpcutil.MakeRunPluginStreams(server, false)
-	if err != nil {
-		return err
-	}
-	defer closer.Close()
-
-	analyzer := req.Kind == string(apitype.AnalyzerPlugin)
-	mod := "@pulumi/pulumi/cmd/run-plugin"
-	if analyzer {
-		mod = "@pulumi/pulumi/cmd/run-policy-pack"
-	}
-	runPath, err := locateModule(req.Info.ProgramDirectory, mod)
-	if err != nil {
-		return err
-	}
-	opts := parseOpts(req.Info)
-	env := opts.env(append([]string{}, req.Env...))
-	args := append(append([]string{}, opts.nodeargs...), runPath)
-	if analyzer { // engine address first, the policy pack directory last
-		args = append(append(args, req.Args...), req.Info.ProgramDirectory)
-	} else {
-		args = append(append(args, req.Info.ProgramDirectory), req.Args...)
-	}
-
-	// A policy pack needs the stack's configuration in its environment; the
-	// engine only sends it over the analyzer protocol, so a proxy answers the
-	// engine first and then forwards to the real policy pack process.
-	var proxy *sdk.PolicyProxy
-	if analyzer {
-		proxy, stdout, err = sdk.NewPolicyProxy(ctx, stdout)
-		if err != nil {
-			return fmt.Errorf("could not start policy pack proxy: %w", err)
-		}
-		stackCfg, err := proxy.AwaitConfiguration(ctx)
-		if err != nil {
-			return fmt.Errorf("could not get stack configuration: %w", err)
-		}
-		if stackCfg != nil {
-			set := func(k, v string) {
-				if v != "" {
-					env = append(env, k+"="+v)
-				}
-			}
-			set("PULUMI_NODEJS_ORGANIZATION", stackCfg.Organization)
-			set("PULUMI_NODEJS_PROJECT", stackCfg.Project)
-			set("PULUMI_NODEJS_STACK", stackCfg.Stack)
-			set("PULUMI_NODEJS_DRY_RUN", strconv.FormatBool(stackCfg.DryRun))
-			if stackCfg.Config != nil {
-				b, err := json.Marshal(stackCfg.Config)
-				if err != nil {
-					return err
-				}
-				set("PULUMI_CONFIG", string(b))
-			}
-		}
-	}
-
-	cmd := exec.CommandContext(ctx, "node", args...)
-	cmd.Dir = req.Pwd
-	if analyzer { // policy packs always ran from their own directory
-		cmd.Dir = req.Info.ProgramDirectory
-	}
-	cmd.Env = env
-	cmd.Stdout, cmd.Stderr = stdout, stderr
-	if err := cmd.Start(); err != nil {
-		return fmt.Errorf("could not run node: %w", err)
-	}
-	if proxy != nil {
-		if err := proxy.Attach(ctx, cmd); err != nil {
-			return fmt.Errorf("could not attach policy pack proxy: %w", err)
-		}
-		return nil
-	}
-	if err := cmd.Wait(); err != nil {
-		return fmt.Errorf("plugin exited: %w", err)
-	}
-	return closer.Close()
-}
-
-// InstallDependencies backs `pulumi install`: npm/yarn/pnpm install in the program directory.
-func (h *host) InstallDependencies(req *pulumirpc.InstallDependenciesRequest,
-	server pulumirpc.LanguageRuntime_InstallDependenciesServer,
-) error {
-	closer, stdout, stderr, err := rpcutil.MakeInstallDependenciesStreams(server, req.IsTerminal)
-	if err != nil {
-		return err
-	}
-	defer closer.Close()
-	if _, err := npm.Install(server.Context(), npm.AutoPackageManager, req.Info.ProgramDirectory,
-		false, stdout, stderr); err != nil {
-		return err
-	}
-	return closer.Close()
-}
-
-func (h *host) About(ctx context.Context, req *pulumirpc.AboutRequest) (*pulumirpc.AboutResponse, error) {
-	out, err := exec.Command("node", "--version").Output()
-	if err != nil {
-		return nil, fmt.Errorf("node not found: %w", err)
-	}
-	path, _ := exec.LookPath("node")
-	return &pulumirpc.AboutResponse{Executable: path, Version: strings.TrimSpace(string(out))}, nil
-}
-GO
 }
 
 main "$@"
