@@ -17,7 +17,7 @@ const DIR = path.join(ROOT, ".github", "workflows");
 const EXPECTED = ["deploy-staging.yml", "promote-production.yml", "pull-request.yml", "review-gc.yml", "rotate-secrets.yml"];
 
 interface Step { name?: string; id?: string; uses?: string; run?: string; with?: Record<string, unknown>; env?: Record<string, unknown>; if?: string }
-interface Job { "runs-on"?: unknown; permissions?: unknown; steps?: Step[]; env?: Record<string, unknown>; if?: string; needs?: unknown; concurrency?: { group: string; "cancel-in-progress"?: unknown } | string; strategy?: { matrix?: Record<string, unknown>; "max-parallel"?: number }; environment?: unknown; uses?: string }
+interface Job { "runs-on"?: unknown; permissions?: unknown; steps?: Step[]; env?: Record<string, unknown>; if?: string; needs?: unknown; concurrency?: { group: string; "cancel-in-progress"?: unknown } | string; strategy?: { matrix?: Record<string, unknown>; "max-parallel"?: number }; environment?: unknown; uses?: string; outputs?: Record<string, string>; defaults?: { run?: { "working-directory"?: string } } }
 interface Workflow { name?: string; on?: any; permissions?: unknown; env?: Record<string, unknown>; concurrency?: { group: string; "cancel-in-progress"?: unknown } | string; jobs: Record<string, Job> }
 
 function load(file: string): Workflow {
@@ -143,15 +143,15 @@ describe("workflows: project rules", () => {
         });
     }
 
-    it("pull-request.yml previews each touched environment with its policy config and posts the result", () => {
+    it("pull-request.yml previews each touched environment with the base branch's pack and config and posts the result", () => {
         const wf = load("pull-request.yml");
         expect(wf.on.pull_request.types).to.include.members(["opened", "synchronize", "closed"]);
         const preview = wf.jobs.preview;
         expect(preview.strategy?.matrix?.environment).to.match(/fromJSON\(needs\.changes\.outputs\.environments\)/);
         const run = preview.steps!.map((s) => s.run ?? "").join("\n");
         expect(run).to.match(/pulumi preview --stack "\$STACK"/);
-        expect(run).to.contain("--policy-pack policies");
-        expect(run).to.contain('--policy-pack-config "policies/config/$STACK.json"');
+        expect(run).to.contain('--policy-pack "$BASE_DIR/policies"');
+        expect(run).to.contain('--policy-pack-config "$BASE_DIR/policies/config/$STACK.json"');
         expect(preview.env?.STACK).to.equal("${{ matrix.environment }}");
         const poster = preview.steps!.find((s) => s.uses?.startsWith("actions/github-script@"));
         expect(poster, "a step posts the preview on the PR").to.not.equal(undefined);
@@ -161,6 +161,128 @@ describe("workflows: project rules", () => {
         for (const needed of ["npm ci", "npm --prefix policies ci", "npm --prefix app ci", "eslint", "tsc --noEmit", "npm run test:unit"]) {
             expect(checks, needed).to.contain(needed);
         }
+    });
+
+    describe("pull-request.yml: a pull request cannot weaken the pack that judges it", () => {
+        const BASE_SHA = "b".repeat(40);
+        /** The few expressions the gating preview's env and checkouts use, as GitHub would fill them in. */
+        function expand(text: string, workspace: string, environment: string): string {
+            return text.replace(/\$\{\{\s*([^}]+?)\s*\}\}/g, (_, e: string) => {
+                const known: Record<string, string> = {
+                    "github.workspace": workspace,
+                    "matrix.environment": environment,
+                    "github.event.pull_request.base.sha": BASE_SHA,
+                };
+                if (!(e in known)) {
+                    throw new Error(`unexpected expression in the gating preview: \${{ ${e} }}`);
+                }
+                return known[e];
+            });
+        }
+
+        function checkouts(job: Job): { path: string; ref?: string }[] {
+            return (job.steps ?? []).filter((s) => s.uses?.startsWith("actions/checkout@")).map((s) => ({ path: String(s.with?.path ?? "."), ref: s.with?.ref as string | undefined }));
+        }
+
+        it("the merge gate needs the base-pack preview and not the own-pack preview", () => {
+            const wf = load("pull-request.yml");
+            const needs = wf.jobs.gate.needs as string[];
+            expect(needs).to.include.members(["checks", "preview"]);
+            expect(needs).to.not.include("preview-own-pack");
+            const gateRun = wf.jobs.gate.steps!.map((s) => s.run ?? "").join("\n");
+            expect(gateRun).to.contain("$PREVIEW").and.to.contain("exit 1");
+            expect(wf.jobs.gate.steps![0].env?.PREVIEW).to.equal("${{ needs.preview.result }}");
+            // Nothing else decides the gating preview's outcome.
+            expect(JSON.stringify(wf.jobs.preview)).to.not.contain("continue-on-error");
+        });
+
+        it("the gating preview checks out the base commit separately and takes pack and config from it only", () => {
+            const preview = load("pull-request.yml").jobs.preview;
+            const cos = checkouts(preview);
+            const base = cos.filter((c) => c.ref === "${{ github.event.pull_request.base.sha }}");
+            expect(base, "exactly one checkout of the base commit").to.have.length(1);
+            const pr = cos.filter((c) => c !== base[0]);
+            expect(pr, "one checkout of the pull request").to.have.length(1);
+            expect(path.posix.normalize(pr[0].path)).to.not.equal(path.posix.normalize(base[0].path));
+            expect(pr[0].path === "." || base[0].path === ".", "neither checkout may contain the other").to.equal(false);
+            const workspace = "/ws";
+            const baseDir = expand(String(preview.env?.BASE_DIR), workspace, "production");
+            expect(path.posix.normalize(baseDir)).to.equal(path.posix.join(workspace, base[0].path));
+            const workdir = (preview as { defaults?: { run?: { "working-directory"?: string } } }).defaults?.run?.["working-directory"];
+            expect(workdir, "pulumi runs in the pull request's checkout").to.equal(pr[0].path);
+        });
+
+        for (const environment of ["staging", "production"]) {
+            it(`${environment}: a PR that disables no-public-database and deletes its rule is still judged by the base pack, mandatory`, () => {
+                const preview = load("pull-request.yml").jobs.preview;
+                const step = preview.steps!.find((s) => s.id === "preview")!;
+                const ws = fs.mkdtempSync(path.join(os.tmpdir(), "wf-base-pack-"));
+                try {
+                    const cos = checkouts(preview);
+                    const baseRel = cos.find((c) => c.ref !== undefined)!.path;
+                    const prRel = cos.find((c) => c.ref === undefined)!.path;
+                    // base: the pack as committed here; pr: the same pack, weakened.
+                    for (const rel of [baseRel, prRel]) {
+                        fs.mkdirSync(path.join(ws, rel, "policies", "config"), { recursive: true });
+                        fs.mkdirSync(path.join(ws, rel, "policies", "rules"), { recursive: true });
+                        for (const f of fs.readdirSync(path.join(ROOT, "policies", "config"))) {
+                            fs.copyFileSync(path.join(ROOT, "policies", "config", f), path.join(ws, rel, "policies", "config", f));
+                        }
+                        fs.copyFileSync(path.join(ROOT, "policies", "rules", "no-public-database.ts"), path.join(ws, rel, "policies", "rules", "no-public-database.ts"));
+                    }
+                    const prConfig = path.join(ws, prRel, "policies", "config", `${environment}.json`);
+                    const weakened = JSON.parse(fs.readFileSync(prConfig, "utf8"));
+                    weakened["no-public-database"] = { enforcementLevel: "disabled" };
+                    fs.writeFileSync(prConfig, JSON.stringify(weakened));
+                    fs.rmSync(path.join(ws, prRel, "policies", "rules", "no-public-database.ts"));
+                    // A stand-in pulumi records which pack and config the step hands the engine.
+                    const bin = path.join(ws, "bin");
+                    fs.mkdirSync(bin);
+                    const record = path.join(ws, "pulumi-args.json");
+                    fs.writeFileSync(path.join(bin, "pulumi"), `#!/bin/sh\nexec node -e 'require("fs").writeFileSync(process.env.RECORD, JSON.stringify(process.argv.slice(1)))' -- "$@"\n`, { mode: 0o755 });
+                    const env: NodeJS.ProcessEnv = { PATH: `${bin}:${process.env.PATH}`, RECORD: record, RUNNER_TEMP: ws, HOME: ws };
+                    for (const [k, v] of Object.entries(preview.env ?? {})) {
+                        if (!/secrets\.|vars\./.test(String(v))) {
+                            env[k] = expand(String(v), ws, environment);
+                        }
+                    }
+                    const workdir = (preview as { defaults?: { run?: { "working-directory"?: string } } }).defaults!.run!["working-directory"]!;
+                    const r = spawnSync("bash", ["-e", "-c", step.run!], { cwd: path.join(ws, workdir), env, encoding: "utf8" });
+                    expect(r.status, r.stderr).to.equal(0);
+                    const args = JSON.parse(fs.readFileSync(record, "utf8")) as string[];
+                    expect(args.slice(0, 3)).to.deep.equal(["preview", "--stack", environment]);
+                    const packArg = args[args.indexOf("--policy-pack") + 1];
+                    const configArg = args[args.indexOf("--policy-pack-config") + 1];
+                    const cwd = path.join(ws, workdir);
+                    const pack = fs.realpathSync(path.resolve(cwd, packArg));
+                    const config = fs.realpathSync(path.resolve(cwd, configArg));
+                    expect(pack).to.equal(fs.realpathSync(path.join(ws, baseRel, "policies")));
+                    expect(config.startsWith(fs.realpathSync(path.join(ws, baseRel)) + path.sep), config).to.equal(true);
+                    expect(fs.existsSync(path.join(pack, "rules", "no-public-database.ts")), "the base pack still has the rule").to.equal(true);
+                    const judged = JSON.parse(fs.readFileSync(config, "utf8"));
+                    expect(judged["no-public-database"].enforcementLevel).to.equal("mandatory");
+                    for (const [name, level] of Object.entries(JSON.parse(fs.readFileSync(path.join(ROOT, "policies", "config", `${environment}.json`), "utf8")) as Record<string, { enforcementLevel: string }>)) {
+                        expect(judged[name].enforcementLevel, name).to.equal(level.enforcementLevel);
+                    }
+                } finally {
+                    fs.rmSync(ws, { recursive: true, force: true });
+                }
+            });
+        }
+
+        it("a pull request that changes policies/ gets a second, separately reported preview with its own pack", () => {
+            const wf = load("pull-request.yml");
+            const own = wf.jobs["preview-own-pack"];
+            expect(own.if).to.contain("needs.changes.outputs.policies == 'true'");
+            const run = own.steps!.map((s) => s.run ?? "").join("\n");
+            expect(run).to.contain("--policy-pack policies").and.to.contain('--policy-pack-config "policies/config/$STACK.json"');
+            expect(checkouts(own).every((c) => c.ref === undefined), "the pull request's own checkout").to.equal(true);
+            const poster = own.steps!.find((s) => s.uses?.startsWith("actions/github-script@"));
+            const script = String(poster!.with?.script);
+            expect(script).to.contain("webstack-preview-own-pack:").and.to.contain("Informational");
+            expect(String(wf.jobs.preview.steps!.find((s) => s.uses?.startsWith("actions/github-script@"))!.with?.script)).to.contain("webstack-preview:${stack}");
+            expect(own.concurrency).to.not.deep.equal(wf.jobs.preview.concurrency);
+        });
     });
 
     it("pull-request.yml keeps a review stack per PR and destroys it when the PR closes", () => {
@@ -189,6 +311,7 @@ describe("workflows: project rules", () => {
             [["components/apiService.ts"], ["staging", "production"]],
             [["platform/kubernetes.ts", "docs/config.md"], ["staging", "production"]],
             [["policies/rules/x.ts"], ["staging", "production"]],
+            [["policies/config/production.json", "docs/config.md"], ["staging", "production"]],
             [["package-lock.json"], ["staging", "production"]],
             [["docs/review-stacks.md", "app/src/api.ts", "stacks/review.yaml", "Pulumi.local.yaml", "tests/unit/x.test.ts"], []],
             [[], []],
@@ -201,9 +324,11 @@ describe("workflows: project rules", () => {
                     fs.writeFileSync(path.join(dir, "out"), "");
                     const r = spawnSync("bash", ["-c", script()], { encoding: "utf8", env: { ...process.env, CHANGED_FILES: path.join(dir, "changed"), GITHUB_OUTPUT: path.join(dir, "out") } });
                     expect(r.status, r.stderr).to.equal(0);
-                    const line = fs.readFileSync(path.join(dir, "out"), "utf8").trim();
-                    expect(line.startsWith("environments=")).to.equal(true);
+                    const lines = fs.readFileSync(path.join(dir, "out"), "utf8").trim().split("\n");
+                    const line = lines.find((l) => l.startsWith("environments="))!;
+                    expect(line, lines.join("\n")).to.be.a("string");
                     expect(JSON.parse(line.slice("environments=".length))).to.deep.equal(envs);
+                    expect(lines).to.include(`policies=${changed.some((c) => c.startsWith("policies/"))}`);
                 } finally {
                     fs.rmSync(dir, { recursive: true, force: true });
                 }
@@ -220,12 +345,21 @@ describe("workflows: project rules", () => {
         expect(run).to.contain("--ttl-hours");
     });
 
-    it("deploy-staging.yml builds SHA-tagged images, pushes them, stamps the config, ups staging and smoke-checks", () => {
+    it("deploy-staging.yml builds SHA-tagged images, pushes them, records their digests, stamps the config with the digests, ups staging and smoke-checks", () => {
         const wf = load("deploy-staging.yml");
         expect(wf.on.push.branches).to.deep.equal(["main"]);
         const run = steps(wf).map((s) => s.step.run ?? "").join("\n");
         expect(run).to.contain('scripts/images.sh --tag "$GITHUB_SHA"');
-        expect(run).to.contain('docker push "$REGISTRY/app:$GITHUB_SHA"');
+        expect(run).to.contain('docker push "$REGISTRY/$role:$GITHUB_SHA"');
+        expect(run).to.contain("RepoDigests").and.to.match(/\^sha256:\[0-9a-f\]\{64\}\$/);
+        const upload = wf.jobs.build.steps!.find((s) => s.uses?.startsWith("actions/upload-artifact@"));
+        expect(upload?.with?.name, "the digests are recorded as an artifact").to.equal("image-digests");
+        expect(wf.jobs.build.outputs?.["app-image"]).to.equal("${{ steps.push.outputs.app }}");
+        expect(wf.jobs.deploy.env?.APP_IMAGE).to.equal("${{ needs.build.outputs.app-image }}");
+        expect(wf.jobs.deploy.env?.WEB_IMAGE).to.equal("${{ needs.build.outputs.web-image }}");
+        const deployRun = wf.jobs.deploy.steps!.map((s) => s.run ?? "").join("\n");
+        expect(deployRun).to.contain('webstack:webImage "$WEB_IMAGE"').and.to.contain('"webstack:services.$svc.image" "$APP_IMAGE"');
+        expect(deployRun, "staging deploys by digest, not by tag").to.not.match(/\$REGISTRY\/(app|web):\$GITHUB_SHA/);
         expect(run).to.contain("webstack:gitSha").and.to.contain("webstack:webImage").and.to.contain("webstack:services.$svc.image");
         expect(run).to.contain('pulumi up --stack "$STACK"').and.to.contain('--policy-pack-config "policies/config/$STACK.json"');
         expect(run).to.contain("/health").and.to.contain("/ready");
@@ -243,7 +377,35 @@ describe("workflows: project rules", () => {
         }
     });
 
-    it("promote-production.yml verifies staging, backs up, deploys the same tags and never builds", () => {
+    it("deploy-staging.yml's push step records name@sha256 for each image, and refuses a push without a digest", () => {
+        const step = load("deploy-staging.yml").jobs.build.steps!.find((s) => s.id === "push")!;
+        for (const digestOk of [true, false]) {
+            const ws = fs.mkdtempSync(path.join(os.tmpdir(), "wf-push-"));
+            try {
+                const bin = path.join(ws, "bin");
+                fs.mkdirSync(bin);
+                // A stand-in docker: push succeeds; inspect prints the registry digest (or only a local one).
+                const digest = "sha256:" + "0123456789abcdef".repeat(4);
+                const line = digestOk ? `registry.example.com/webstack/$role@${digest}` : "other.example/x@sha256:00";
+                fs.writeFileSync(path.join(bin, "docker"), `#!/bin/bash\nif [ "$1" = inspect ]; then role=$(echo "\${@: -1}" | sed 's|.*/||; s|:.*||'); echo "${line}"; fi\n`, { mode: 0o755 });
+                const env = { PATH: `${bin}:${process.env.PATH}`, RUNNER_TEMP: ws, GITHUB_OUTPUT: path.join(ws, "out"), GITHUB_STEP_SUMMARY: path.join(ws, "summary"), REGISTRY: "registry.example.com/webstack", GITHUB_SHA: "c".repeat(40) };
+                const r = spawnSync("bash", ["-e", "-c", step.run!], { cwd: ws, env, encoding: "utf8" });
+                if (digestOk) {
+                    expect(r.status, r.stdout + r.stderr).to.equal(0);
+                    const out = fs.readFileSync(path.join(ws, "out"), "utf8").trim().split("\n");
+                    expect(out).to.deep.equal([`app=registry.example.com/webstack/app@${digest}`, `web=registry.example.com/webstack/web@${digest}`]);
+                    expect(fs.readFileSync(path.join(ws, "image-digests.txt"), "utf8").trim().split("\n")).to.deep.equal(out);
+                } else {
+                    expect(r.status).to.not.equal(0);
+                    expect(r.stdout).to.contain("no registry digest");
+                }
+            } finally {
+                fs.rmSync(ws, { recursive: true, force: true });
+            }
+        }
+    });
+
+    it("promote-production.yml verifies staging, backs up, deploys the digests staging recorded and never builds", () => {
         const wf = load("promote-production.yml");
         expect(wf.on.workflow_dispatch.inputs.sha.required).to.equal(true);
         const all = steps(wf);
@@ -253,7 +415,13 @@ describe("workflows: project rules", () => {
         }
         expect(all.some((s) => /build-push-action|setup-buildx/.test(s.step.uses ?? ""))).to.equal(false);
         expect(run).to.contain("gh run list").and.to.contain("--workflow deploy-staging.yml").and.to.contain('--commit "$SHA"').and.to.contain("--status success");
-        expect(run).to.contain('docker manifest inspect "$REGISTRY/$role:$SHA"');
+        expect(run).to.contain("gh run download").and.to.contain("--name image-digests");
+        expect(run).to.contain('docker manifest inspect "$ref"');
+        expect(wf.jobs.verify.outputs?.["app-image"]).to.equal("${{ steps.digests.outputs.app }}");
+        expect(wf.jobs.deploy.env?.APP_IMAGE).to.equal("${{ needs.verify.outputs.app-image }}");
+        const deployRun = wf.jobs.deploy.steps!.map((s) => s.run ?? "").join("\n");
+        expect(deployRun).to.contain('webstack:webImage "$WEB_IMAGE"').and.to.contain('"webstack:services.$svc.image" "$APP_IMAGE"');
+        expect(deployRun, "production is never pointed at a tag").to.not.match(/\$REGISTRY\/(app|web):\$SHA/);
         expect(run).to.match(/kubectl -n "\$NAMESPACE" create job "\$job" --from="cronjob\/\$cronjob"/);
         expect(run).to.contain("kubectl -n \"$NAMESPACE\" wait --for=condition=complete");
         // Backup before up, up before smoke checks.
