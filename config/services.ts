@@ -223,7 +223,7 @@ export function datastoreOfImage(image: string): string | undefined {
     return DATASTORE_NAMES[last];
 }
 
-/** Image references must be immutable outside local and review stacks. */
+/** Image references must be immutable outside local and review stacks, and carry a digest in production. */
 export function imageProblems(key: string, image: string, env: EnvironmentName): Problem[] {
     if (!image) {
         return [{ key, message: "is required", fix: "set an image reference such as registry.example.com/app:1.4.2 or ...@sha256:<digest>" }];
@@ -234,9 +234,16 @@ export function imageProblems(key: string, image: string, env: EnvironmentName):
     if (image.includes("@sha256:")) {
         return /@sha256:[0-9a-f]{64}$/.test(image) ? [] : [{ key, message: `"${image}" has a malformed digest`, fix: "use @sha256: followed by 64 hex characters" }];
     }
+    if (env === "production") {
+        return [{
+            key,
+            message: `"${image}" has no digest; production runs only images pinned by digest (@sha256:), the exact bytes staging ran, since a tag can be moved to other bytes`,
+            fix: "promote with the promote-production workflow, which writes the digests deploy-staging recorded, or set <repository>@sha256:<64 hex> (docker buildx imagetools inspect <image> prints the digest)",
+        }];
+    }
     const lastSegment = image.split("/").pop() ?? image;
     const tag = lastSegment.includes(":") ? lastSegment.split(":").pop() : undefined;
-    const strict = env === "staging" || env === "production";
+    const strict = env === "staging";
     if (strict && (!tag || tag === "latest")) {
         return [{ key, message: `"${image}" is not pinned (${tag ? ":latest" : "no tag"}); ${env} deploys only immutable images`, fix: "use the commit-SHA tag or an @sha256 digest of a tested image" }];
     }

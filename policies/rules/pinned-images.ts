@@ -11,6 +11,8 @@ export interface PinnedImagesConfig extends CommonConfig {
     allowMutableTags?: boolean;
     /** Tags that move. @default ["latest"] */
     mutableTags?: string[];
+    /** Every image carries a digest (`@sha256:`), whatever its tag. Set for production. @default false */
+    requireDigest?: boolean;
 }
 
 export interface ImageRef {
@@ -69,6 +71,13 @@ export function checkPinnedImages(r: PolicyInputResource, config: PinnedImagesCo
             continue;
         }
         const parsed = parseImage(ref);
+        if (config.requireDigest === true) {
+            if (parsed.digest === undefined || !/^sha256:[0-9a-f]{64}$/.test(parsed.digest)) {
+                f.violation(r, `${where} uses image "${ref}" without a digest; this environment runs only images pinned by digest, because a tag${parsed.tag ? ` (:${parsed.tag})` : ""} can be pointed at other bytes after review`,
+                    `deploy "${parsed.repository || ref}@sha256:<digest>": the promotion pipeline writes the digest recorded when the image was built`);
+            }
+            continue;
+        }
         if (parsed.digest !== undefined || config.allowMutableTags === true) {
             continue;
         }
@@ -91,6 +100,7 @@ export const pinnedImages: ResourceValidationPolicy = resourcePolicy<PinnedImage
     config: {
         allowMutableTags: { type: "boolean", default: false, description: "Allow :latest and untagged images (local and review stacks)." },
         mutableTags: { type: "array", items: { type: "string" }, default: ["latest"], description: "Tags that move and are refused." },
+        requireDigest: { type: "boolean", default: false, description: "Every image must carry an @sha256: digest (production)." },
     },
     check: checkPinnedImages,
 });

@@ -87,3 +87,52 @@ export function viaIngress(cluster: Cluster, host: string, urlPath: string, opti
         req.end();
     });
 }
+
+/** The cluster's own containerd (docs/cluster.md), where `cluster.sh load-images` puts images. */
+const CONTAINERD_SOCK = "/run/webstack-cluster/containerd.sock";
+
+function ctr(args: string[]): Result {
+    const r = spawnSync("ctr", ["--address", CONTAINERD_SOCK, "--namespace", "k8s.io", ...args], { encoding: "utf8", timeout: 60_000 });
+    return { code: r.status ?? -1, stdout: r.stdout ?? "", stderr: r.stderr ?? "" };
+}
+
+/** A reference as containerd names it: docker.io/ for Docker Hub, library/ for official images. */
+export function normalizedRef(ref: string): string {
+    const slash = ref.indexOf("/");
+    const first = slash < 0 ? "" : ref.slice(0, slash);
+    if (slash >= 0 && (first.includes(".") || first.includes(":") || first === "localhost")) {
+        return ref;
+    }
+    return slash < 0 ? `docker.io/library/${ref}` : `docker.io/${ref}`;
+}
+
+/**
+ * `image` (already loaded into the node) pinned by the manifest digest the node
+ * holds for it, `image@sha256:...`, as production requires. The kubelet looks
+ * a digest reference up by its name, tag dropped, and nothing can be pulled
+ * here, so the image is also named `repository@sha256:...` in the node's store.
+ */
+export function pinnedOnTheNode(image: string): string {
+    const ls = ctr(["images", "ls"]);
+    if (ls.code !== 0) {
+        throw new Error(`ctr images ls on ${CONTAINERD_SOCK} failed (is the cluster up? bash scripts/cluster.sh status):\n${ls.stderr}`);
+    }
+    const rows = ls.stdout.split("\n").slice(1).map((l) => l.trim().split(/\s+/)).filter((c) => c.length >= 3);
+    const name = normalizedRef(image);
+    const row = rows.find((c) => c[0] === name);
+    if (!row || !/^sha256:[0-9a-f]{64}$/.test(row[2])) {
+        throw new Error(`${name} is not in the node's image store with a digest (load it first: bash scripts/cluster.sh load-images ${image}); ctr images ls:\n${ls.stdout}`);
+    }
+    const digest = row[2];
+    const lastSlash = name.lastIndexOf("/");
+    const colon = name.lastIndexOf(":");
+    const repository = colon > lastSlash ? name.slice(0, colon) : name;
+    const byDigest = `${repository}@${digest}`;
+    if (!rows.some((c) => c[0] === byDigest)) {
+        const tagged = ctr(["images", "tag", name, byDigest]);
+        if (tagged.code !== 0) {
+            throw new Error(`ctr images tag ${name} ${byDigest} failed:\n${tagged.stderr}`);
+        }
+    }
+    return `${image}@${digest}`;
+}

@@ -17,7 +17,7 @@ import * as fs from "fs";
 import * as path from "path";
 import * as yaml from "js-yaml";
 import { Engine, ROOT, policyConfig, requireEngine, tail } from "./engine";
-import { Cluster, items, kubectl, localCluster, viaIngress } from "./kube";
+import { Cluster, items, kubectl, localCluster, pinnedOnTheNode, viaIngress } from "./kube";
 
 const DAY_MS = 86_400_000;
 const PASSWORD = "random:index/randomPassword:RandomPassword";
@@ -59,6 +59,15 @@ function stackYaml(file: string, cluster: Cluster, images: Record<string, string
     c["webstack:webImage"] = images.web;
     for (const svc of Object.values(c["webstack:services"]) as any[]) {
         svc.image = images.app;
+    }
+    if (c["webstack:environment"] === "production") {
+        // Production runs images by digest only: the digests the node holds for the images loaded above.
+        for (const key of ["webstack:dbImage", "webstack:cacheImage", "webstack:webImage"]) {
+            c[key] = pinnedOnTheNode(c[key]);
+        }
+        for (const svc of Object.values(c["webstack:services"]) as any[]) {
+            svc.image = pinnedOnTheNode(svc.image);
+        }
     }
     return yaml.dump(doc);
 }

@@ -34,7 +34,7 @@ describe("exemptions", () => {
         const reported = await runPolicy("pinned-images", "production", rs, { config });
         const api = find(rs, T.deployment, "production-api");
         expectViolation(reported, "pinned-images", api, "the exemption for \"production-api\" in the \"pinned-images\" policy config has no reason, so it is not applied", "non-empty \"reason\"");
-        expectViolation(reported, "pinned-images", api, "mutable tag :latest");
+        expectViolation(reported, "pinned-images", api, "ghcr.io/acme/webstack-app:latest\" without a digest");
     });
 
     it("treats a blank reason as no reason", async () => {

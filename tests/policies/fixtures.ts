@@ -122,6 +122,12 @@ const WEB_IMAGE = "ghcr.io/acme/webstack-web:1.4.2";
 const PG_IMAGE = "postgres:16.4-bookworm";
 const REDIS_IMAGE = "redis:7.4.1-bookworm";
 
+/** Production runs images by digest only (pinned-images requireDigest); staging by version tag. */
+function imagesFor(environment: string): { app: string; web: string; pg: string; redis: string } {
+    const pin = (ref: string, hexDigit: string) => (environment === "production" ? `${ref}@sha256:${hexDigit.repeat(64)}` : ref);
+    return { app: pin(APP_IMAGE, "1"), web: pin(WEB_IMAGE, "2"), pg: pin(PG_IMAGE, "3"), redis: pin(REDIS_IMAGE, "4") };
+}
+
 interface ContainerOpts {
     env?: Record<string, unknown>[];
     probes?: boolean;
@@ -165,6 +171,7 @@ export function k8sStack(environment: "staging" | "production" = "production", s
     const L = (name: string, component: string, extra: Record<string, string> = {}) => labels(stack, environment, name, component, extra);
     const meta = (name: string, component: string, extra: Record<string, unknown> = {}) => ({ namespace: ns, labels: L(name, component), ...extra });
     const cred = (c: string) => valuesFor(stack, c);
+    const img = imagesFor(environment);
     const out: FixtureResource[] = [];
 
     for (const [service, purpose] of CREDENTIALS) {
@@ -210,7 +217,7 @@ export function k8sStack(environment: "staging" | "production" = "production", s
         },
     });
     const clientLabels = { "webstack.dev/db-client": "true", "webstack.dev/cache-client": "true" };
-    out.push(deployment("api", "api", 2, [k8sContainer("api", APP_IMAGE, {
+    out.push(deployment("api", "api", 2, [k8sContainer("api", img.app, {
         env: [
             { name: "API__ENV", value: environment },
             { name: "API__PORT", value: "8080" },
@@ -220,17 +227,17 @@ export function k8sStack(environment: "staging" | "production" = "production", s
             ...secretEnv(["API__DATABASE_URL", "API__DATABASE_URL_PREVIOUS", "API__REDIS_URL"], "api-credentials"),
         ],
     })], clientLabels));
-    out.push(deployment("worker", "worker", 2, [k8sContainer("worker", APP_IMAGE, {
+    out.push(deployment("worker", "worker", 2, [k8sContainer("worker", img.app, {
         env: [
             { name: "WORKER__LOG_LEVEL", value: "info" },
             { name: "WORKER__QUEUE", value: "jobs" },
             ...secretEnv(["WORKER__DATABASE_URL", "WORKER__REDIS_URL"], "worker-credentials"),
         ],
     })], clientLabels));
-    out.push(deployment("scheduler", "scheduler", 1, [k8sContainer("scheduler", APP_IMAGE, {
+    out.push(deployment("scheduler", "scheduler", 1, [k8sContainer("scheduler", img.app, {
         env: [{ name: "SCHEDULER__SCHEDULE_SECONDS", value: "60" }],
     })]));
-    out.push(deployment("web", "web", 2, [k8sContainer("web", WEB_IMAGE, { env: [{ name: "WEB__PUBLIC_API_BASE_URL", value: "https://api.example.com" }] })]));
+    out.push(deployment("web", "web", 2, [k8sContainer("web", img.web, { env: [{ name: "WEB__PUBLIC_API_BASE_URL", value: "https://api.example.com" }] })]));
 
     const statefulSet = (name: string, component: string, image: string, port: number, env: Record<string, unknown>[], uid: number): FixtureResource => {
         const probe = { exec: { command: ["pg_isready", "-q"] }, periodSeconds: 10 };
@@ -249,8 +256,8 @@ export function k8sStack(environment: "staging" | "production" = "production", s
             },
         };
     };
-    out.push(statefulSet("db", "database", PG_IMAGE, 5432, secretEnv(["POSTGRES_PASSWORD"], "db-credentials"), 999));
-    out.push(statefulSet("cache", "cache", REDIS_IMAGE, 6379, [], 999));
+    out.push(statefulSet("db", "database", img.pg, 5432, secretEnv(["POSTGRES_PASSWORD"], "db-credentials"), 999));
+    out.push(statefulSet("cache", "cache", img.redis, 6379, [], 999));
 
     out.push({
         type: T.job,
@@ -261,7 +268,7 @@ export function k8sStack(environment: "staging" | "production" = "production", s
                 backoffLimit: 3,
                 template: {
                     metadata: { labels: L("db-access", "access", { "webstack.dev/db-client": "true" }) },
-                    spec: { ...podSpec([k8sContainer("db-access", PG_IMAGE, { env: secretEnv(["ADMIN_PASSWORD", "API_PASSWORD", "WORKER_PASSWORD"], "db-access-credentials"), probes: false })]), restartPolicy: "Never" },
+                    spec: { ...podSpec([k8sContainer("db-access", img.pg, { env: secretEnv(["ADMIN_PASSWORD", "API_PASSWORD", "WORKER_PASSWORD"], "db-access-credentials"), probes: false })]), restartPolicy: "Never" },
                 },
             },
         },
@@ -278,7 +285,7 @@ export function k8sStack(environment: "staging" | "production" = "production", s
                     spec: {
                         template: {
                             metadata: { labels: L("cleanup", "worker") },
-                            spec: { ...podSpec([k8sContainer("cleanup", APP_IMAGE, { env: [{ name: "CLEANUP__LOG_LEVEL", value: "warn" }], probes: false })]), restartPolicy: "OnFailure" },
+                            spec: { ...podSpec([k8sContainer("cleanup", img.app, { env: [{ name: "CLEANUP__LOG_LEVEL", value: "warn" }], probes: false })]), restartPolicy: "OnFailure" },
                         },
                     },
                 },

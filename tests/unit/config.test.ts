@@ -102,9 +102,12 @@ describe("loadSettings", () => {
             expect(s.project).to.equal("webstack");
             expect(s.stack).to.equal("production");
             expect(s.kubernetes).to.deep.equal({ profile: "aws", ingressClass: "", storageClass: "", tlsIssuer: "letsencrypt-prod", namespace: "webstack-production" });
-            expect(s.db).to.deep.equal({ mode: "statefulset", image: "postgres:16.4-bookworm", name: "app", storageGi: 50, backupSchedule: "15 2 * * *", backupRetentionDays: 14, adminUrl: "" });
-            expect(s.cache).to.deep.equal({ image: "redis:7.4.1-bookworm", persistence: false, maxMemoryMb: 512 });
-            expect(s.web).to.deep.equal({ image: "ghcr.io/webstack/web:3f9c2d1a7b4e", replicas: 2, hostPort: 8080, healthcheck: ["CMD", "sh", "/usr/local/bin/webstack-web-healthcheck.sh"] });
+            expect(s.db.image).to.match(/^postgres:16\.4-bookworm@sha256:[0-9a-f]{64}$/);
+            expect(s.db).to.deep.equal({ mode: "statefulset", image: s.db.image, name: "app", storageGi: 50, backupSchedule: "15 2 * * *", backupRetentionDays: 14, adminUrl: "" });
+            expect(s.cache.image).to.match(/^redis:7\.4\.1-bookworm@sha256:[0-9a-f]{64}$/);
+            expect(s.cache).to.deep.equal({ image: s.cache.image, persistence: false, maxMemoryMb: 512 });
+            expect(s.web.image).to.match(/^ghcr\.io\/webstack\/web@sha256:[0-9a-f]{64}$/);
+            expect(s.web).to.deep.equal({ image: s.web.image, replicas: 2, hostPort: 8080, healthcheck: ["CMD", "sh", "/usr/local/bin/webstack-web-healthcheck.sh"] });
             expect(s.corsOrigins).to.deep.equal(["https://webstack.example.com"]);
             expect(s.rotation.periodDays).to.equal(30);
             const api = s.services.find((x) => x.name === "api")!;
@@ -234,7 +237,25 @@ describe("loadSettings", () => {
     });
 
     describe("images", () => {
-        for (const [env, raw] of [["staging", staging], ["production", production]] as [string, () => RawConfig][]) {
+        it("production refuses every image without a digest, tagged or not, and says how to get one", () => {
+            const message = /has no digest; production runs only images pinned by digest \(@sha256:\)/;
+            const fixes: string[] = [];
+            fixes.push(expectProblem({ ...production(), webImage: "ghcr.io/webstack/web:3f9c2d1a7b4e" }, "webImage", message).fix);
+            fixes.push(expectProblem({ ...production(), cacheImage: "redis:7.4.1-bookworm" }, "cacheImage", message).fix);
+            fixes.push(expectProblem({ ...production(), dbImage: "postgres:latest" }, "dbImage", message).fix);
+            fixes.push(expectProblem(withServices(production(), (s) => { s.worker.image = "ghcr.io/webstack/app:1.0.0"; }), "services.worker.image", message).fix);
+            fixes.push(expectProblem(withServices(production(), (s) => { s.api.image = "ghcr.io/webstack/app"; }), "services.api.image", message).fix);
+            for (const fix of fixes) {
+                expect(fix).to.contain("promote-production").and.to.contain("@sha256:<64 hex>");
+            }
+            expectNoProblem({ ...production(), webImage: `ghcr.io/webstack/web:1.0.0@sha256:${"b".repeat(64)}` }, "webImage");
+        });
+
+        it("staging accepts a version tag without a digest", () => {
+            expectNoProblem({ ...staging(), webImage: "ghcr.io/webstack/web:3f9c2d1a7b4e" }, "webImage");
+        });
+
+        for (const [env, raw] of [["staging", staging]] as [string, () => RawConfig][]) {
             it(`refuses :latest in ${env} (top-level images and service images)`, () => {
                 const message = new RegExp(`"[^"]+:latest" is not pinned \\(:latest\\); ${env} deploys only immutable images`);
                 expectProblem({ ...raw(), webImage: "ghcr.io/webstack/web:latest" }, "webImage", message);
@@ -250,6 +271,7 @@ describe("loadSettings", () => {
             });
 
             it(`accepts a well-formed digest in ${env} and refuses a malformed one`, () => {
+                expectProblem({ ...production(), webImage: "ghcr.io/webstack/web@sha256:abc" }, "webImage", /has a malformed digest/);
                 expectNoProblem({ ...raw(), webImage: `ghcr.io/webstack/web@sha256:${"a".repeat(64)}` }, "webImage");
                 expectProblem({ ...raw(), webImage: "ghcr.io/webstack/web@sha256:abc" }, "webImage", /has a malformed digest/);
             });
