@@ -20,7 +20,8 @@
  *   OBJECT_STORE_ACCESS_KEY, OBJECT_STORE_SECRET_KEY; PG_BIN_DIR (default: newest /usr/lib/postgresql/N/bin).
  *
  * Exit codes: 0 restored and verified, 1 restore or verification failed, 2 bad usage.
- * The last line of output is a JSON summary (restoredTo = the recovery point the server reached).
+ * The last line of output is a JSON summary: restoredTo is the recovery point reached (the
+ * last transaction replayed), stoppedBefore the first transaction left out.
  */
 import { spawnSync } from "child_process";
 import * as fs from "fs";
@@ -125,7 +126,10 @@ function chownToOwner(p: string): void {
 export interface RestoreResult {
     stack: string;
     target: string;
+    /** Commit time of the last transaction replayed: the recovery point reached. */
     restoredTo: string;
+    /** Commit time of the first transaction after the target, which was left out. */
+    stoppedBefore?: string;
     dataDir: string;
     port: number;
     socketDir: string;
@@ -186,10 +190,12 @@ export async function restore(args: RestoreArgs): Promise<RestoreResult> {
     const serverText = fs.readFileSync(serverLog, "utf8");
     const stop = /recovery stopping (?:before|after) [^\n]*time ([0-9-]+ [0-9:.]+\+00)/.exec(serverText);
     const last = /last completed transaction was at log time ([0-9-]+ [0-9:.]+\+00)/.exec(serverText);
-    const restoredTo = stop?.[1] ?? last?.[1] ?? "end of archived WAL";
+    // The recovery point: the last transaction replayed; the first one left out comes right after the target.
+    const restoredTo = last?.[1] ?? "no transaction replayed after the base backup";
+    const stoppedBefore = stop?.[1];
     if (target !== "latest" && !stop) throw new Error(`recovery did not stop at the target (no "recovery stopping" in ${serverLog})`);
     const databases = psql("SELECT string_agg(datname, ',' ORDER BY datname) FROM pg_database WHERE NOT datistemplate").trim();
-    log(`restored and promoted; recovery point ${restoredTo}; databases: ${databases}`);
+    log(`restored and promoted; recovery point (last transaction replayed) ${restoredTo}${stoppedBefore ? `; first transaction left out ${stoppedBefore}` : ""}; databases: ${databases}`);
     const check = args.check === undefined ? undefined
         : must("--check", asOwner(path.join(bin, "psql"), ["-X", "-tA", "-h", work, "-p", String(port), "-U", "postgres", "-d", args.database, "-c", args.check])).trim();
     if (check !== undefined) log(`check: ${check}`);
@@ -199,7 +205,7 @@ export async function restore(args: RestoreArgs): Promise<RestoreResult> {
     } else {
         log(`running: psql -h ${work} -p ${port} -U postgres   (stop: pg_ctl -D ${dataDir} stop, as ${OS_USER})`);
     }
-    return { stack: args.stack, target, restoredTo, dataDir, port, socketDir: work, seconds: (Date.now() - started) / 1000, check };
+    return { stack: args.stack, target, restoredTo, stoppedBefore, dataDir, port, socketDir: work, seconds: (Date.now() - started) / 1000, check };
 }
 
 if (require.main === module) {

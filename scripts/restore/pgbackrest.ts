@@ -88,7 +88,8 @@ export function pgbackrestConf(s: PitrSettings, local: LocalPaths): string {
         `lock-path=${local.workDir}/lock`,
         `spool-path=${local.workDir}/spool`,
         "log-level-console=info",
-        "log-level-file=detail",
+        // Console output goes to the caller's log (the server log for archive-push).
+        "log-level-file=off",
         "",
         `[${s.stanza}]`,
         `pg1-path=${local.dataDir}`,
