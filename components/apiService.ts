@@ -44,7 +44,7 @@ export class ApiService extends pulumi.ComponentResource {
         const jwt = service.jwt ? new Credential(`${name}-jwt`, { service: service.name, purpose: "jwt", settings, length: 64 }, { parent: this }) : undefined;
         const extraSecrets = generatedCredentials(name, service, settings, this);
         const queue = args.queue ?? "jobs";
-        const { env, secretEnv, revision } = serviceEnv({ settings, service, db: args.db, cache: args.cache, jwt, extraSecrets, queue });
+        const { env, secretEnv, revision, externalSecrets } = serviceEnv({ settings, service, db: args.db, cache: args.cache, jwt, extraSecrets, queue });
         const publicHost = service.name === "api" ? `api.${settings.domain}` : `${service.name}.${settings.domain}`;
         const publicUrl = service.public ? platform.publicUrlFor({ name: service.name, publicHost, hostPort: service.hostPort }) : undefined;
         env[`${envPrefix(service.name)}__BASE_URL`] = publicUrl ?? `http://${service.name}:${service.port}`;
@@ -79,6 +79,7 @@ export class ApiService extends pulumi.ComponentResource {
             env: { ...env, [`${envPrefix(service.name)}__STARTUP_GATE`]: startupGate([args.dbReady, args.cacheReady, migrated]) },
             secretEnv,
             revision,
+            externalSecrets,
             port: service.port,
             replicas: service.replicas,
             autoscale: service.autoscale,

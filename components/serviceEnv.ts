@@ -3,12 +3,15 @@ import { Settings, ServiceSettings, envPrefix } from "../config";
 import { Credential } from "./credential";
 import { DbConnection } from "./managedDb";
 import { CacheConnection } from "./cache";
+import { secretFingerprint } from "../platform/fingerprint";
 
 export interface ServiceEnv {
     env: Record<string, pulumi.Input<string>>;
     secretEnv: Record<string, pulumi.Input<string>>;
     /** Non-secret fingerprint of every credential generation the service holds. */
     revision: string;
+    /** Declaration of the externally issued secrets in secretEnv (platform EXTERNAL_SECRETS_ANNOTATION), if any. */
+    externalSecrets?: pulumi.Output<string>;
 }
 
 /**
@@ -100,5 +103,16 @@ export function serviceEnv(args: {
         secretEnv[`${p}__${name}_PREVIOUS`] = credential.previous;
         generations.push(`${name.toLowerCase()}${credential.currentSlot.generation}`);
     }
-    return { env, secretEnv, revision: generations.join("-") };
+    // Externally issued secrets: secret only, declared with service, config key,
+    // issue date and a fingerprint so the policy pack can check age and sharing.
+    const declared: Record<string, pulumi.Output<{ service: string; config: string; issued: string; fingerprint: string }>> = {};
+    for (const e of service.secrets) {
+        const name = `${p}__${e.name}`;
+        secretEnv[name] = pulumi.secret(e.value);
+        declared[name] = secretFingerprint([e.value]).apply((fingerprint) => ({ service: service.name, config: e.config, issued: e.issued, fingerprint }));
+    }
+    const externalSecrets = service.secrets.length > 0
+        ? pulumi.all(declared).apply((d) => JSON.stringify(Object.fromEntries(Object.keys(d).sort().map((k) => [k, d[k]]))))
+        : undefined;
+    return { env, secretEnv, revision: generations.join("-"), externalSecrets };
 }

@@ -34,7 +34,7 @@ export class Worker extends pulumi.ComponentResource {
         const { settings, platform, service } = args;
         this.mode = service.kind === "scheduler" ? "scheduler" : "worker";
         const extraSecrets = generatedCredentials(name, service, settings, this);
-        const { env, secretEnv, revision } = serviceEnv({ settings, service, db: args.db, cache: args.cache, extraSecrets, queue: args.queue ?? "jobs" });
+        const { env, secretEnv, revision, externalSecrets } = serviceEnv({ settings, service, db: args.db, cache: args.cache, extraSecrets, queue: args.queue ?? "jobs" });
         platform.workload({
             name: service.name,
             role: service.kind,
@@ -43,6 +43,7 @@ export class Worker extends pulumi.ComponentResource {
             env: { ...env, [`${envPrefix(service.name)}__STARTUP_GATE`]: startupGate([args.dbReady, args.cacheReady]) },
             secretEnv,
             revision,
+            externalSecrets,
             port: undefined,
             replicas: service.replicas,
             autoscale: service.autoscale,

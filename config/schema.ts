@@ -128,7 +128,7 @@ export const schema = {
     dbImage: {
         type: "string",
         default: "",
-        description: "PostgreSQL image (immutable tag or digest). In external mode its psql client runs the access job.",
+        description: "PostgreSQL image (immutable tag or digest; production: digest). In external mode its psql client runs the access job.",
     },
     dbName: {
         type: "string",
@@ -158,7 +158,7 @@ export const schema = {
     },
     cacheImage: {
         type: "string",
-        description: "Redis image (immutable tag or digest).",
+        description: "Redis image (immutable tag or digest; production: digest).",
     },
     cachePersistence: {
         type: "boolean",
@@ -172,7 +172,7 @@ export const schema = {
     },
     webImage: {
         type: "string",
-        description: "Static site image (immutable tag or digest) serving the built front end on port 8080.",
+        description: "Static site image (immutable tag or digest; production: digest) serving the built front end on port 8080.",
     },
     webReplicas: {
         type: "integer",

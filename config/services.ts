@@ -50,6 +50,11 @@ export interface ServiceSettings {
     jwt: boolean;
     /** Extra generated credentials delivered as <PREFIX>__<NAME>. */
     generatedSecrets: string[];
+    /**
+     * Externally issued secrets (payment keys, SMTP passwords, DSNs) delivered
+     * as <PREFIX>__<NAME>, secret only; values come from `pulumi config set --secret`.
+     */
+    secrets: ExternalSecret[];
     /** HTTP liveness path, or undefined for a TCP check. */
     healthPath?: string;
     /** HTTP readiness path, or undefined for a TCP check. */
@@ -60,6 +65,18 @@ export interface ServiceSettings {
     scheduleSeconds?: number;
     /** UID the container runs as. @default 10001 */
     runAsUser: number;
+}
+
+/** One entry of a service's `secrets`: NAME: {config: <key>, issued: YYYY-MM-DD}. */
+export interface ExternalSecret {
+    /** Variable name without the service prefix: STRIPE_KEY -> API__STRIPE_KEY. */
+    name: string;
+    /** Stack config key (without the project prefix) holding the value, set with --secret. */
+    config: string;
+    /** The date the issuer issued this value; rotating-secrets measures its age from it. */
+    issued: string;
+    /** The value, filled in by loadSettings from the stack's config. */
+    value: string;
 }
 
 const DEFAULT_COMMANDS: Record<ServiceKind, string[] | undefined> = {
@@ -123,7 +140,7 @@ export function parseServices(raw: unknown, env: EnvironmentName, problems: Prob
 }
 
 function parseService(name: string, raw: Raw, env: EnvironmentName, at: string, problems: Problem[]): ServiceSettings | undefined {
-    const known = new Set(["kind", "image", "command", "port", "replicas", "autoscale", "uses", "public", "hostPort", "env", "resources", "migrate", "migrateCommand", "jwt", "generatedSecrets", "healthPath", "readyPath", "healthcheck", "scheduleSeconds", "runAsUser"]);
+    const known = new Set(["kind", "image", "command", "port", "replicas", "autoscale", "uses", "public", "hostPort", "env", "resources", "migrate", "migrateCommand", "jwt", "generatedSecrets", "healthPath", "readyPath", "healthcheck", "scheduleSeconds", "runAsUser", "secrets"]);
     for (const k of Object.keys(raw)) {
         if (!known.has(k)) {
             problems.push({ key: `${at}.${k}`, message: "is not a known service setting", fix: `remove it or use one of: ${[...known].join(", ")}` });
@@ -198,7 +215,48 @@ function parseService(name: string, raw: Raw, env: EnvironmentName, at: string, 
         healthcheck: stringList(raw.healthcheck, `${at}.healthcheck`, problems) ?? defaultHealthcheck,
         scheduleSeconds,
         runAsUser: int(raw.runAsUser, 10001, `${at}.runAsUser`, problems, 1, 2147483647) ?? 10001,
+        secrets: parseExternalSecrets(raw.secrets, `${at}.secrets`, problems),
     };
+}
+
+const CONFIG_KEY = /^[a-z][A-Za-z0-9]{0,62}$/;
+
+function parseExternalSecrets(raw: unknown, key: string, problems: Problem[]): ExternalSecret[] {
+    if (raw === undefined) {
+        return [];
+    }
+    const example = "secrets: {STRIPE_KEY: {config: stripeKey, issued: 2026-11-01}}";
+    if (!isObject(raw)) {
+        problems.push({ key, message: "must be a map of NAME: {config, issued}", fix: `write ${example}` });
+        return [];
+    }
+    const out: ExternalSecret[] = [];
+    for (const [name, entry] of Object.entries(raw)) {
+        const at = `${key}.${name}`;
+        if (!/^[A-Z][A-Z0-9_]*$/.test(name)) {
+            problems.push({ key: at, message: "is not an upper-case environment variable name", fix: "use A-Z, 0-9 and _, starting with a letter" });
+        }
+        if (!isObject(entry)) {
+            problems.push({ key: at, message: "must be {config: <key>, issued: <YYYY-MM-DD>}", fix: `write ${example}` });
+            continue;
+        }
+        for (const k of Object.keys(entry)) {
+            if (k !== "config" && k !== "issued") {
+                problems.push({ key: `${at}.${k}`, message: "is not a known setting of a secret", fix: "use config and issued only; the value itself goes in with pulumi config set --secret" });
+            }
+        }
+        const config = typeof entry.config === "string" ? entry.config : "";
+        if (!CONFIG_KEY.test(config)) {
+            problems.push({ key: `${at}.config`, message: `must name the config key that holds the value (got ${JSON.stringify(entry.config)})`, fix: `use a camelCase key and set it with: pulumi config set --secret ${CONFIG_KEY.test(config) ? config : "stripeKey"} <value>` });
+        }
+        // YAML reads an unquoted 2026-11-01 as a date.
+        const issued = entry.issued instanceof Date ? entry.issued.toISOString().slice(0, 10) : typeof entry.issued === "string" ? entry.issued : "";
+        if (!/^\d{4}-\d{2}-\d{2}$/.test(issued) || Number.isNaN(Date.parse(issued))) {
+            problems.push({ key: `${at}.issued`, message: `must be the date the value was issued, YYYY-MM-DD (got ${JSON.stringify(entry.issued)})`, fix: "write issued: 2026-11-01 and update it with every new value" });
+        }
+        out.push({ name, config, issued, value: "" });
+    }
+    return out;
 }
 
 /**

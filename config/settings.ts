@@ -48,10 +48,6 @@ export function loadSettings(raw: RawConfig, stack: string, now: Date, project =
             problems.push({ key, message: "is stored in plain text but holds a credential", fix: `pulumi config set --secret ${key} <value>` });
         }
     }
-    const unknownKeys = Object.keys(raw).filter((k) => !(k in schema));
-    for (const k of unknownKeys) {
-        problems.push({ key: k, message: "is not a known configuration key", fix: "remove it or check the spelling against docs/config.md" });
-    }
     const value = readValues(raw, problems);
     const environment = value("environment") as EnvironmentName;
     const env: EnvironmentName = ENVIRONMENTS.includes(environment) ? environment : "local";
@@ -98,6 +94,11 @@ export function loadSettings(raw: RawConfig, stack: string, now: Date, project =
 
     const target = value("target") as Target;
     const services = parseServices(value("services"), env, problems);
+    const secretConfig = resolveExternalSecrets(services, raw as Record<string, string | undefined>, secretKeys, now, problems);
+    const unknownKeys = Object.keys(raw).filter((k) => !(k in schema) && !secretConfig.has(k));
+    for (const k of unknownKeys) {
+        problems.push({ key: k, message: "is not a known configuration key", fix: "remove it or check the spelling against docs/config.md" });
+    }
     const dbMode = value("dbMode") as DbMode;
     const dbImage = value("dbImage") as string;
     // External mode still needs the image: its psql runs the access job.
@@ -175,6 +176,52 @@ export function loadSettings(raw: RawConfig, stack: string, now: Date, project =
         web: { image: value("webImage") as string, replicas: value("webReplicas") as number, hostPort: value("webHostPort") as number, healthcheck: value("webHealthcheck") as string[] },
         docker: { edgeImage: value("edgeImage") as string },
     };
+}
+
+/**
+ * Fills in the values of the services' external secrets from the stack's
+ * config and checks them: each is set, held encrypted (--secret), issued in
+ * the past, and used by one service only (one key, and one value). Returns the
+ * config keys the secrets take, which are therefore known keys.
+ */
+function resolveExternalSecrets(services: ServiceSettings[], raw: Record<string, string | undefined>, secretKeys: readonly string[], now: Date, problems: Problem[]): Set<string> {
+    const byKey = new Map<string, string>();
+    const byValue = new Map<string, string>();
+    for (const s of services) {
+        for (const e of s.secrets) {
+            const at = `services.${s.name}.secrets.${e.name}`;
+            if (e.config === "") {
+                continue;
+            }
+            if (e.config in schema) {
+                problems.push({ key: `${at}.config`, message: `"${e.config}" is a setting of the platform, not a place for a service's secret`, fix: `choose a key of its own, e.g. ${s.name.replace(/-./g, (m) => m[1].toUpperCase())}${e.name.toLowerCase().replace(/_(.)/g, (_, c: string) => c.toUpperCase()).replace(/^./, (c) => c.toUpperCase())}` });
+                continue;
+            }
+            const other = byKey.get(e.config);
+            if (other !== undefined) {
+                problems.push({ key: `${at}.config`, message: `config key "${e.config}" is also used by ${other}; a secret belongs to one service`, fix: `ask the issuer for a separate value for each service and store it under its own key (pulumi config set --secret <key> <value>)` });
+            }
+            byKey.set(e.config, at);
+            const v = raw[e.config];
+            if (v === undefined || v === "") {
+                problems.push({ key: e.config, message: `is not set, but ${at} delivers it`, fix: `pulumi config set --secret ${e.config} <value>` });
+                continue;
+            }
+            if (!secretKeys.includes(e.config)) {
+                problems.push({ key: e.config, message: `is stored in plain text but holds ${at}`, fix: `pulumi config set --secret ${e.config} <value>` });
+            }
+            const sameValue = byValue.get(v);
+            if (sameValue !== undefined && other === undefined) {
+                problems.push({ key: `${at}.config`, message: `holds the same value as ${sameValue}; a secret belongs to one service`, fix: "ask the issuer for a separate value for each service" });
+            }
+            byValue.set(v, at);
+            if (e.issued && Date.parse(e.issued) > now.getTime()) {
+                problems.push({ key: `${at}.issued`, message: `${e.issued} is in the future`, fix: "write the date the value was actually issued" });
+            }
+            e.value = v;
+        }
+    }
+    return new Set(byKey.keys());
 }
 
 /**

@@ -13,6 +13,7 @@ import { Settings } from "../config";
 import { standardLabels, clientLabels } from "./labels";
 import { ContainerSpec, CronSpec, JobRun, JobSpec, Platform, Workload, WorkloadSpec } from "./types";
 import { memoryMb, cpus } from "./quantities";
+import { EXTERNAL_SECRETS_ANNOTATION } from "./fingerprint";
 
 /**
  * The command of a Docker cron container: the scheduler of platform/cron-loop.sh,
@@ -176,7 +177,10 @@ export class DockerPlatform implements Platform {
             image: this.image(spec.image, parent).imageId,
             command: spec.command,
             envs: [...plain, ...secret],
-            labels: this.labelList({ ...standardLabels(this.settings, spec.name, spec.role), ...clientLabels(spec.clientOf) }),
+            labels: [
+                ...this.labelList({ ...standardLabels(this.settings, spec.name, spec.role), ...clientLabels(spec.clientOf) }),
+                ...(spec.externalSecrets !== undefined ? [{ label: EXTERNAL_SECRETS_ANNOTATION, value: spec.externalSecrets }] : []),
+            ],
             user: spec.dockerUser ?? String(spec.runAsUser),
             memory: memoryMb(spec.resources.memoryLimit),
             memoryReservation: memoryMb(spec.resources.memory),

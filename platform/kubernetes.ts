@@ -10,7 +10,7 @@ import { Settings, Dependency } from "../config";
 import { standardLabels, selectorLabels, clientLabels, CLIENT_LABEL } from "./labels";
 import { ContainerSpec, CronSpec, JobRun, JobSpec, Platform, Probe, Workload, WorkloadSpec } from "./types";
 import { CloudProfile, resolveProfile } from "./profiles";
-import { secretFingerprint } from "./fingerprint";
+import { EXTERNAL_SECRETS_ANNOTATION, secretFingerprint } from "./fingerprint";
 
 type Container = k8s.types.input.core.v1.Container;
 type PodSpec = k8s.types.input.core.v1.PodSpec;
@@ -240,6 +240,7 @@ export class KubernetesPlatform implements Platform {
             metadata: {
                 ...this.meta(`${spec.name}-credentials`, spec.role),
                 labels: { ...standardLabels(this.settings, spec.name, spec.role), "webstack.dev/service": spec.name },
+                ...(spec.externalSecrets !== undefined ? { annotations: { [EXTERNAL_SECRETS_ANNOTATION]: spec.externalSecrets } } : {}),
             },
             type: "Opaque",
             stringData: Object.fromEntries(entries.map(([k, v]) => [k, pulumi.secret(v)])),

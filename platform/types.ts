@@ -35,6 +35,12 @@ export interface ContainerSpec {
     clientOf?: Dependency[];
     /** Non-secret value that changes whenever a secret input changes, so pods roll. */
     revision?: pulumi.Input<string>;
+    /**
+     * Declaration of the externally issued secrets among secretEnv (JSON, see
+     * EXTERNAL_SECRETS_ANNOTATION): on the Secret (Kubernetes) or the container's
+     * labels (Docker), where the policy pack reads it.
+     */
+    externalSecrets?: pulumi.Input<string>;
 }
 
 export interface WorkloadSpec extends ContainerSpec {

@@ -77,7 +77,7 @@ A map from service name (a DNS label) to its settings:
 | field | default | meaning |
 |---|---|---|
 | \`kind\` | required | \`api\` (public HTTP, probes /health and /ready), \`internal\` (private HTTP or TCP), \`worker\` (queue consumer), \`scheduler\` (exactly one replica that enqueues periodic jobs) |
-| \`image\` | required | image reference; staging and production need a tag other than latest, or a digest |
+| \`image\` | required | image reference; staging needs a tag other than latest, or a digest; production needs a digest (\`repo@sha256:<64 hex>\`, optionally with its tag), which promote-production writes from the digests deploy-staging recorded |
 | \`command\` | per kind | api: \`node dist/api.js\`; worker: \`node dist/worker.js\`; scheduler: \`node dist/worker.js --scheduler\`; internal: the image's entrypoint |
 | \`port\` | api 8000; worker/scheduler 8081 (health only) | port the process listens on; required for internal |
 | \`replicas\` | 1 | production needs at least 2 for public services |
@@ -90,6 +90,7 @@ A map from service name (a DNS label) to its settings:
 | \`migrate\` | true for an api that uses db | run \`migrateCommand\` (default \`node dist/migrate.js\`) as a job before the new version serves |
 | \`jwt\` | true for api | a rotating HS256 signing key with kid, plus the verifier set (current and previous) |
 | \`generatedSecrets\` | [] | names of extra credentials to generate, rotate and deliver as \`<PREFIX>__NAME\` |
+| \`secrets\` | {} | externally issued secrets, \`NAME: {config: <key>, issued: YYYY-MM-DD}\`: the value of config key \`<key>\` (set with \`--secret\`) delivered as \`<PREFIX>__NAME\`, secret only; see below |
 | \`healthPath\`, \`readyPath\` | /health, /ready (api) | HTTP probe paths; internal services without them get TCP probes |
 | \`healthcheck\` | node dist/healthcheck.js <ready url> | Docker HEALTHCHECK test |
 | \`scheduleSeconds\` | 60 | scheduler interval |
@@ -97,6 +98,58 @@ A map from service name (a DNS label) to its settings:
 
 \`<PREFIX>\` is the service name upper-cased with \`-\` as \`_\` (\`api\` -> \`API__DATABASE_URL\`).
 See docs/contracts.md for every variable a service receives.
+
+## Externally issued secrets: a worked example
+
+Some secrets are issued by someone else: a payment provider's API key, an SMTP
+password, an OIDC client secret, an error-reporting DSN. They cannot be
+generated here, and must never be written into the stack file or \`env\`
+(which the config refuses for credential-looking names). Each goes through the
+service's \`secrets\` entry, which names a config key holding the value and the
+date the issuer issued it:
+
+\`\`\`yaml
+# Pulumi.production.yaml
+  webstack:services:
+    api:
+      kind: api
+      image: ghcr.io/acme/app@sha256:<digest>
+      secrets:
+        STRIPE_KEY: {config: stripeKey, issued: 2026-11-01}
+    worker:
+      kind: worker
+      image: ghcr.io/acme/app@sha256:<digest>
+      secrets:
+        SMTP_PASSWORD: {config: workerSmtpPassword, issued: 2026-10-20}
+\`\`\`
+
+\`\`\`sh
+pulumi config set --stack production --secret stripeKey 'sk_live_...'
+pulumi config set --stack production --secret workerSmtpPassword '...'
+\`\`\`
+
+What happens:
+
+- The api receives \`API__STRIPE_KEY\`, the worker \`WORKER__SMTP_PASSWORD\`, as
+  secrets only: a key of the workload's Secret (Kubernetes) or a secret env
+  entry of the container (Docker), never plain env, never a ConfigMap.
+- The config refuses: a \`stripeKey\` stored without \`--secret\` or not set at
+  all; one config key used by two services; two services' keys holding the
+  same value; an \`issued\` date that is missing, malformed or in the future.
+- The program declares each such secret on the Secret (annotation) or container
+  (label) \`webstack.dev/external-secrets\`: service, config key, issue date and
+  a 16-hex fingerprint of the value (never the value). The policy pack reads it
+  in previews and updates: \`no-shared-credentials\` refuses a value held by two
+  services or listed in \`foreignFingerprints\` (another environment's), and a
+  declaration that does not match the delivered value; \`rotating-secrets\`
+  refuses one older than the environment's \`maxAgeDays\` (30 in staging and
+  production) counted from \`issued\`.
+- To rotate: ask the issuer for a new value, \`pulumi config set --secret
+  stripeKey <new>\`, set \`issued\` to today, \`pulumi up\` (the pods roll, since
+  the value is part of their revision), then revoke the old value at the issuer.
+- To keep another environment's value out: print this stack's fingerprints
+  (\`pulumi stack export --show-secrets | npx ts-node policies/tools/fingerprints.ts\`)
+  and add them to \`foreignFingerprints\` in the other environments' policy config.
 `;
 }
 

@@ -6,6 +6,7 @@ import { componentOf, configEntries, containersOf, envOf, isK8sWorkload, metadat
 import { ENVIRONMENTS, GENERATORS, KEEPER, LABEL, T } from "../lib/types";
 import { MIN_MATCH, credentialGenerators, generatedValues, generatorDependencies } from "../lib/generators";
 import { globToRegExp } from "../lib/values";
+import { declarationOf, declaredKeys, externalFingerprint, EXTERNAL_SECRETS } from "../lib/external";
 import { UNKNOWN_SENTINELS, Unknown, isUnknown } from "../lib/unknown";
 import { Maybe, asString, isNonEmptyString, stackOfUrn, stringMap } from "../lib/values";
 
@@ -180,7 +181,8 @@ function decideFromDependencies(r: PolicyInputResource, service: string, server:
 
 function isDeclaredExternal(r: PolicyInputResource, key: string, config: NoSharedCredentialsConfig): boolean {
     return (config.externalSecrets ?? []).some((e) =>
-        isNonEmptyString(e.reason) && (globToRegExp(e.resource).test(r.name) || globToRegExp(e.resource).test(r.urn)) && (e.keys ?? []).includes(key));
+        isNonEmptyString(e.reason) && (globToRegExp(e.resource).test(r.name) || globToRegExp(e.resource).test(r.urn)) && (e.keys ?? []).includes(key))
+        || declaredKeys(r).has(key);
 }
 
 function collectHoldings(resources: PolicyInputResource[], ctx: HoldingContext): Holding[] {
@@ -256,7 +258,7 @@ function collectHoldings(resources: PolicyInputResource[], ctx: HoldingContext):
                 f.violation(r,
                     `${where} holds a credential as a plain value in the pod spec, readable by anyone who can read the workload`,
                     `store it in a Secret of service "${service}" and reference it with valueFrom.secretKeyRef`);
-            } else {
+            } else if (!isDeclaredExternal(r, e.name, config)) {
                 literal(r, where, material);
             }
             holdings.push({ resource: r, service, server, where, value: e.value, material });
@@ -466,7 +468,83 @@ export function checkNoSharedCredentials(resources: PolicyInputResource[], confi
     checkSharing(holdings, issued, f);
     checkSecretReaders(resources, config, f);
     checkFingerprints(holdings, issued, config, f);
+    checkExternalSecrets(resources, config, f);
     return f.list;
+}
+
+/**
+ * Externally issued secrets (a service's `secrets` config entry): each
+ * declaration names its service, config key, issue date and fingerprint; the
+ * fingerprint matches the value where the value is known; one value (by
+ * fingerprint) is held by one service only and by no other environment.
+ */
+function checkExternalSecrets(resources: PolicyInputResource[], config: NoSharedCredentialsConfig, f: Findings): void {
+    const foreign = new Set((config.foreignFingerprints ?? []).filter(isNonEmptyString).map((x) => x.trim().toLowerCase()));
+    const byFingerprint = new Map<string, { r: PolicyInputResource; key: string; service: string }[]>();
+    for (const r of resources) {
+        const d = declarationOf(r);
+        if (d === undefined) {
+            continue;
+        }
+        if ("unknown" in d) {
+            f.undetermined(r, d.unknown, `the ${EXTERNAL_SECRETS} declaration`);
+            continue;
+        }
+        if ("malformed" in d) {
+            f.violation(r, `its ${EXTERNAL_SECRETS} declaration ${d.malformed}`, "let the program write it from the service's secrets config entry");
+            continue;
+        }
+        const labels = objectLabels(r).labels;
+        const ownerLabel = r.type === T.secret ? labels[LABEL.service] ?? labels[LABEL.name] : labels[LABEL.name];
+        const owner = typeof ownerLabel === "string" ? ownerLabel : undefined;
+        const values = new Map<string, Maybe<string>>();
+        if (r.type === T.secret) {
+            const entries = configEntries(r);
+            if (!isUnknown(entries)) {
+                for (const e of entries) {
+                    values.set(e.key, e.value);
+                }
+            }
+        } else {
+            for (const e of envOf(r).entries) {
+                if (typeof e.name === "string") {
+                    values.set(e.name, e.value);
+                }
+            }
+        }
+        for (const e of d.entries) {
+            const what = `externally issued secret ${e.key}`;
+            if (!isNonEmptyString(e.service) || !isNonEmptyString(e.config) || !isNonEmptyString(e.fingerprint) || !/^[0-9a-f]{16}$/.test(e.fingerprint)) {
+                f.violation(r, `the declaration of ${what} lacks its service, config key or fingerprint`,
+                    "deliver it through the service's secrets config entry (services.<name>.secrets.<NAME>: {config, issued}), which declares all of them");
+                continue;
+            }
+            if (owner !== undefined && owner !== e.service) {
+                f.violation(r, `${what} is declared for service "${e.service}" but delivered to "${owner}"`,
+                    `give service "${owner}" a value of its own under its own secrets entry`);
+            }
+            const value = values.get(e.key);
+            if (typeof value === "string" && value !== "" && externalFingerprint(value) !== e.fingerprint) {
+                f.violation(r, `${what}'s value does not match its declared fingerprint ${e.fingerprint}`,
+                    "let the program compute the declaration from the value it delivers (services.<name>.secrets); do not write it by hand");
+            }
+            if (foreign.has(e.fingerprint)) {
+                f.violation(r, `${what} (config key ${e.config}) has the fingerprint of a secret that belongs to another environment (${e.fingerprint})`,
+                    `ask the issuer for a separate value for this environment, pulumi config set --secret ${e.config} <new value>, update its issued date, and revoke the value that crossed over`);
+            }
+            byFingerprint.set(e.fingerprint, [...(byFingerprint.get(e.fingerprint) ?? []), { r, key: e.key, service: e.service }]);
+        }
+    }
+    for (const [fp, holders] of byFingerprint) {
+        const services = [...new Set(holders.map((h) => h.service))];
+        if (services.length < 2) {
+            continue;
+        }
+        for (const h of holders) {
+            f.violation(h.r, `externally issued secret ${h.key} of service "${h.service}" has the same value (fingerprint ${fp}) as a secret of ${services.filter((s) => s !== h.service).map((s) => `"${s}"`).join(", ")}; a secret belongs to one service`,
+                "ask the issuer for a separate value for each service (a key per service can be revoked alone) and set each under its own config key");
+        }
+    }
 }
 
 export const noSharedCredentials: StackValidationPolicy = stackPolicy<NoSharedCredentialsConfig>({
@@ -475,7 +553,7 @@ export const noSharedCredentials: StackValidationPolicy = stackPolicy<NoSharedCr
     severity: "critical",
     config: {
         environment: { type: "string", enum: [...ENVIRONMENTS], description: "Environment of the stack; credentials must have been issued for it." },
-        foreignFingerprints: { type: "array", items: { type: "string", pattern: "^[0-9a-fA-F]{64}$" }, description: "SHA-256 hex fingerprints of credential values that belong to other environments." },
+        foreignFingerprints: { type: "array", items: { type: "string", pattern: "^([0-9a-fA-F]{64}|[0-9a-fA-F]{16})$" }, description: "Fingerprints of credential values that belong to other environments: SHA-256 hex of generated values, 16-hex declared fingerprints of externally issued secrets." },
         serverComponents: { type: "array", items: { type: "string" }, description: "Components that hold other services' credentials to verify or provision them (default database, cache, access)." },
         secretNamePatterns: { type: "array", items: { type: "string" }, description: "Name fragments that mark an env var as a credential." },
         nonSecretSuffixes: { type: "array", items: { type: "string" }, description: "Name suffixes that mention a secret without holding one (_FILE, _KID...)." },

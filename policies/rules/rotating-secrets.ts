@@ -5,6 +5,7 @@ import { ENVIRONMENTS, KEEPER } from "../lib/types";
 import { credentialGenerators } from "../lib/generators";
 import { isUnknown } from "../lib/unknown";
 import { Maybe, isNonEmptyString, stringMap } from "../lib/values";
+import { EXTERNAL_SECRETS, declarationOf } from "../lib/external";
 
 export interface RotatingSecretsConfig extends CommonConfig {
     /** Environment name, used in messages. */
@@ -187,7 +188,45 @@ export function checkRotatingSecrets(resources: PolicyInputResource[], config: R
     for (const s of slots.filter((x) => x.credential === undefined)) {
         checkAge(s, false, maxAge, envText, now, f);
     }
+    checkExternalAges(resources, maxAge, envText, now, f);
     return f.list;
+}
+
+/**
+ * Externally issued secrets (a service's `secrets` entry) have no previous
+ * slot here: the issuer keeps the old value valid while the new one rolls out.
+ * Their age counts from the declared issue date, against maxAgeDays.
+ */
+function checkExternalAges(resources: PolicyInputResource[], maxAge: number, envText: string, now: number, f: Findings): void {
+    for (const r of resources) {
+        const d = declarationOf(r);
+        if (d === undefined || "malformed" in d) {
+            continue;
+        }
+        if ("unknown" in d) {
+            f.undetermined(r, d.unknown, `the ${EXTERNAL_SECRETS} declaration`);
+            continue;
+        }
+        for (const e of d.entries) {
+            const configKey = isNonEmptyString(e.config) ? e.config : "<config key>";
+            const fix = `ask the issuer for a new value, pulumi config set --secret ${configKey} <new value>, set its issued date in the service's secrets entry, pulumi up, then revoke the old value`;
+            const issuedText = typeof e.issued === "string" ? e.issued : undefined;
+            const issued = parseDate(issuedText);
+            if (issued === undefined) {
+                f.violation(r, `externally issued secret ${e.key} declares no issue date (got ${JSON.stringify(e.issued)}), so nothing shows how old it is`,
+                    `write issued: YYYY-MM-DD in its secrets entry (services.<name>.secrets.<NAME>), the date the issuer issued the value`);
+                continue;
+            }
+            if (issued - now > FUTURE_TOLERANCE_MS) {
+                f.violation(r, `externally issued secret ${e.key} is declared issued ${issuedText}, in the future`, "write the date the value was actually issued");
+                continue;
+            }
+            const age = days(now - issued);
+            if (age > maxAge) {
+                f.violation(r, `externally issued secret ${e.key} (config key ${configKey}) was issued ${age} days ago (${issuedText}), older than the ${maxAge} days allowed${envText}: rotation is overdue`, fix);
+            }
+        }
+    }
 }
 
 function checkAge(s: Slot, isPrevious: boolean, maxAge: number, envText: string, now: number, f: Findings): void {

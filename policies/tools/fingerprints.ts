@@ -6,9 +6,13 @@
  *     | npx ts-node policies/tools/fingerprints.ts
  *
  * Reads the export on stdin, prints one JSON array of SHA-256 hex strings
- * (values themselves are never printed).
+ * of generated values and the declared 16-hex fingerprints of externally
+ * issued secrets (annotation or label webstack.dev/external-secrets); values themselves
+ * are never printed.
  */
 import { fingerprint } from "../lib/credentials";
+import { declarationOf } from "../lib/external";
+import { T } from "../lib/types";
 
 const RANDOM_PASSWORD = "random:index/randomPassword:RandomPassword";
 const SECRET_SIG = "4dabf18193072939515e22adb298388d";
@@ -43,6 +47,16 @@ export function fingerprintsOfExport(exported: unknown): string[] {
     const resources = ((exported as { deployment?: { resources?: ExportedResource[] } })?.deployment?.resources) ?? [];
     const out = new Set<string>();
     for (const r of resources) {
+        // Externally issued secrets: the declared 16-hex fingerprints on Secrets and containers.
+        if ((r.type === T.secret || r.type === T.container) && r.outputs !== undefined) {
+            const d = declarationOf({ type: r.type, name: "", urn: "", props: r.outputs });
+            for (const e of d && "entries" in d ? d.entries : []) {
+                if (typeof e.fingerprint === "string" && /^[0-9a-f]{16}$/.test(e.fingerprint)) {
+                    out.add(e.fingerprint);
+                }
+            }
+            continue;
+        }
         if (r.type !== RANDOM_PASSWORD) {
             continue;
         }
