@@ -148,6 +148,14 @@ export async function restore(args: RestoreArgs): Promise<RestoreResult> {
     chownToOwner(dataDir);
     const port = args.port ?? (await freePort());
     const conf = path.join(work, "pgbackrest.conf");
+    // pgBackRest runs as the postgres OS user, who may not read the caller's
+    // files (e.g. under /root): give it its own copy of the CA bundle.
+    let caFile: string | undefined;
+    if (process.env.OBJECT_STORE_CA_FILE) {
+        caFile = path.join(work, "object-store-ca.crt");
+        fs.copyFileSync(process.env.OBJECT_STORE_CA_FILE, caFile);
+        fs.chmodSync(caFile, 0o644);
+    }
     fs.writeFileSync(conf, pgbackrestConf({
         stanza: args.stack,
         store: {
@@ -155,7 +163,7 @@ export async function restore(args: RestoreArgs): Promise<RestoreResult> {
             port: Number(process.env.OBJECT_STORE_PORT ?? 443),
             region: process.env.OBJECT_STORE_REGION ?? "us-east-1",
             bucket: args.bucket,
-            caFile: process.env.OBJECT_STORE_CA_FILE,
+            caFile,
         },
         // Restore never expires anything; these only need to be valid.
         fullRetentionDays: 1,
@@ -179,7 +187,8 @@ export async function restore(args: RestoreArgs): Promise<RestoreResult> {
     }).join("\n") + "\n");
     const serverLog = path.join(work, "server.log");
     log(`starting the restored server on 127.0.0.1:${port} (log: ${serverLog})`);
-    must("pg_ctl start", asOwner(path.join(bin, "pg_ctl"), ["-D", dataDir, "-l", serverLog, "-w", "-t", "600", "start"]));
+    // Its restore_command (pgbackrest archive-get) needs the object store credentials.
+    must("pg_ctl start", asOwner(path.join(bin, "pg_ctl"), ["-D", dataDir, "-l", serverLog, "-w", "-t", "600", "start"], secrets));
 
     const psql = (sql: string) => must(`psql ${sql}`, asOwner(path.join(bin, "psql"), ["-X", "-tA", "-h", work, "-p", String(port), "-U", "postgres", "-d", "postgres", "-c", sql]));
     const deadline = Date.now() + 600_000;
