@@ -19,6 +19,12 @@ command -v chromium >/dev/null 2>&1 || missing+=(chromium)
 command -v shellcheck >/dev/null 2>&1 || missing+=(shellcheck)
 # pgBackRest: WAL archiving and point-in-time restore (scripts/restore, backup-restore test).
 command -v pgbackrest >/dev/null 2>&1 || missing+=(pgbackrest)
+# The local Kubernetes cluster (scripts/cluster.sh): CNI plugins, the node's
+# network tools, openssl for its certificates, dig for its DNS check.
+for p in containernetworking-plugins:/usr/lib/cni/bridge conntrack:/usr/sbin/conntrack socat:/usr/bin/socat \
+  iptables:/usr/sbin/iptables openssl:/usr/bin/openssl gettext-base:/usr/bin/envsubst bind9-dnsutils:/usr/bin/dig; do
+  [ -e "${p#*:}" ] || missing+=("${p%%:*}")
+done
 if [ ${#missing[@]} -eq 0 ]; then
   log "all present"
   exit 0
