@@ -70,9 +70,9 @@ export class TempPg {
         return Number(execFileSync("id", ["-g", OS_USER], { encoding: "utf8" }));
     }
 
-    /** Runs a server tool as the cluster's OS user. */
+    /** Runs a server tool (or, named without a path, a command on PATH: pgbackrest) as the cluster's OS user. */
     runAsOwner(tool: string, args: string[], env: NodeJS.ProcessEnv = {}): string {
-        const cmd = join(this.bin, tool);
+        const cmd = existsSync(join(this.bin, tool)) ? join(this.bin, tool) : tool;
         const asRoot = process.getuid?.() === 0;
         const envArgs = Object.entries(env).map(([k, v]) => `${k}=${v ?? ""}`);
         const [file, argv] = asRoot
@@ -98,9 +98,12 @@ export class TempPg {
         if (lines.length > 0) appendFileSync(join(this.dataDir, "postgresql.conf"), lines.join("\n") + "\n");
     }
 
+    /** Environment of the server process (e.g. what its archive_command needs). */
+    serverEnv: NodeJS.ProcessEnv = {};
+
     start(): void {
         const opts = `-p ${this.port} -k ${this.dir} -c listen_addresses=127.0.0.1`;
-        this.runAsOwner("pg_ctl", ["-D", this.dataDir, "-l", join(this.dir, "server.log"), "-o", opts, "-w", "-t", "120", "start"]);
+        this.runAsOwner("pg_ctl", ["-D", this.dataDir, "-l", join(this.dir, "server.log"), "-o", opts, "-w", "-t", "120", "start"], this.serverEnv);
     }
 
     stop(): void {
