@@ -129,7 +129,8 @@ bin_paths() {
 starttime() { awk '{print $22}' "/proc/$1/stat" 2>/dev/null || true; }
 pid_of() {
   local pid st
-  read -r pid st <"$PIDS/$1.pid" 2>/dev/null || return 0
+  [ -f "$PIDS/$1.pid" ] || return 0
+  read -r pid st <"$PIDS/$1.pid" || return 0
   [ -n "$pid" ] && [ "$(starttime "$pid")" = "$st" ] && echo "$pid"
   return 0
 }
