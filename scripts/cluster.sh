@@ -230,10 +230,13 @@ pki() {
   chmod 600 "$PKI"/*.key
 }
 
-render() { # TEMPLATE OUT
+# render TEMPLATE OUT: fill the listed ${NAME}s. OUT is replaced (atomically)
+# only when its content changes: kube-proxy exits when its file is rewritten.
+render() {
   envsubst "$(printf '${%s} ' PKI CONF DATA SOCK_DIR CNI_BIN_DIR NODE_NAME NODE_IP BRIDGE POD_CIDR \
     DNS_IP API_PORT HTTP_PORT HTTPS_PORT TRAEFIK_ADMIN_PORT PAUSE_IMAGE COREDNS_IMAGE KC_USER COREFILE_SHA)" \
-    <"$1" >"$2"
+    <"$1" >"$2.new"
+  if cmp -s "$2.new" "$2"; then rm -f "$2.new"; else mv -f "$2.new" "$2"; fi
 }
 
 configs() {
@@ -313,8 +316,10 @@ node_images() {
     cp "$PAUSE_BIN" "$ctx/pause"
     cp "$COREDNS_BIN" "$ctx/coredns"
     log "building images $PAUSE_IMAGE and $COREDNS_IMAGE (FROM scratch)"
-    DOCKER_BUILDKIT=0 docker build -q -t "$PAUSE_IMAGE" -f "$CLUSTER_SRC/images/pause.Dockerfile" "$ctx" >/dev/null
-    DOCKER_BUILDKIT=0 docker build -q -t "$COREDNS_IMAGE" -f "$CLUSTER_SRC/images/coredns.Dockerfile" "$ctx" >/dev/null
+    DOCKER_BUILDKIT=0 docker build -q -t "$PAUSE_IMAGE" -f "$CLUSTER_SRC/images/pause.Dockerfile" "$ctx" \
+      >>"$LOGS/images.log" 2>&1 || die "docker build of $PAUSE_IMAGE failed (log: $LOGS/images.log)"
+    DOCKER_BUILDKIT=0 docker build -q -t "$COREDNS_IMAGE" -f "$CLUSTER_SRC/images/coredns.Dockerfile" "$ctx" \
+      >>"$LOGS/images.log" 2>&1 || die "docker build of $COREDNS_IMAGE failed (log: $LOGS/images.log)"
     rm -rf "$ctx"
     load_images "$PAUSE_IMAGE" "$COREDNS_IMAGE"
   fi
