@@ -177,7 +177,7 @@ wait_for() {
 }
 
 kc() { "$KUBECTL" --kubeconfig "$CONF/admin.kubeconfig" "$@"; }
-ctr_() { ctr --address "$SOCK_DIR/containerd.sock" --namespace k8s.io "$@"; }
+ctr_() { ctr --connect-timeout 3s --address "$SOCK_DIR/containerd.sock" --namespace k8s.io "$@"; }
 
 # ---------------------------------------------------------------- configuration
 
@@ -280,7 +280,7 @@ api_ok() {
     "https://127.0.0.1:$API_PORT/readyz" | grep -qx ok
 }
 healthz() { curl -fsSk "$1" | grep -qx ok; }
-containerd_ok() { ctr --address "$SOCK_DIR/containerd.sock" version >/dev/null; }
+containerd_ok() { [ -S "$SOCK_DIR/containerd.sock" ] && ctr --connect-timeout 3s --address "$SOCK_DIR/containerd.sock" version >/dev/null; }
 node_ready() {
   [ "$(kc get node "$NODE_NAME" -o jsonpath='{.status.conditions[?(@.type=="Ready")].status}' 2>/dev/null)" = True ]
 }
@@ -290,7 +290,8 @@ default_sc_ok() {
   kc get storageclass -o jsonpath='{range .items[*]}{.metadata.annotations.storageclass\.kubernetes\.io/is-default-class}{"\n"}{end}' |
     grep -qx true
 }
-image_present() { ctr_ images ls -q | grep -qx "docker.io/$1"; }
+# (The list is read whole first: `grep -q` quitting early would fail the pipe.)
+image_present() { local all; all="$(ctr_ images ls -q)" && grep -qx "docker.io/$1" <<<"$all"; }
 
 # ---------------------------------------------------------------- images
 
@@ -418,7 +419,7 @@ cleanup_node() {
   local id m
   # Containers of the cluster's containerd: kill and delete the tasks (the
   # shims outlive containerd otherwise).
-  if containerd_ok 2>/dev/null; then
+  if running containerd && containerd_ok 2>/dev/null; then
     for id in $(ctr_ tasks ls -q 2>/dev/null); do
       ctr_ tasks kill -s SIGKILL "$id" >/dev/null 2>&1 || true
     done
@@ -447,15 +448,16 @@ cleanup_iptables() {
   local t rule chain
   # kube-proxy removes its own chains.
   [ -x "${K8S_BIN:-/nonexistent}/kube-proxy" ] && "$K8S_BIN/kube-proxy" --cleanup >/dev/null 2>&1 || true
-  # The CNI bridge and portmap plugins' chains are all named CNI-*.
-  for t in nat filter; do
-    iptables-save -t "$t" | grep -E '^-A [A-Z-]+ .*-j CNI-' | sed 's/^-A/-D/' | while read -r rule; do
+  # The CNI plugins' chains are all named CNI-*, the kubelet's (and what
+  # kube-proxy left) KUBE-*: unhook, flush and delete them.
+  for t in nat filter mangle; do
+    iptables-save -t "$t" | grep -E '^-A [A-Z-]+ .*-j (CNI|KUBE)-' | sed 's/^-A/-D/' | while read -r rule; do
       eval "iptables -t $t $rule" 2>/dev/null || true
-    done
-    for chain in $(iptables-save -t "$t" | sed -n 's/^:\(CNI-[^ ]*\).*/\1/p'); do
+    done || true
+    for chain in $(iptables-save -t "$t" | sed -n 's/^:\(\(CNI\|KUBE\)-[^ ]*\).*/\1/p'); do
       iptables -t "$t" -F "$chain" 2>/dev/null || true
     done
-    for chain in $(iptables-save -t "$t" | sed -n 's/^:\(CNI-[^ ]*\).*/\1/p'); do
+    for chain in $(iptables-save -t "$t" | sed -n 's/^:\(\(CNI\|KUBE\)-[^ ]*\).*/\1/p'); do
       iptables -t "$t" -X "$chain" 2>/dev/null || true
     done
   done
