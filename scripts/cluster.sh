@@ -150,12 +150,12 @@ start() {
 }
 
 stop() {
-  local name="$1" pid i
+  local name="$1" pid
   pid="$(pid_of "$name")"
   if [ -n "$pid" ]; then
     log "stopping $name (pid $pid)"
     kill "$pid" 2>/dev/null || true
-    for i in $(seq 1 40); do kill -0 "$pid" 2>/dev/null || break; sleep 0.25; done
+    for _ in $(seq 1 40); do kill -0 "$pid" 2>/dev/null || break; sleep 0.25; done
     kill -0 "$pid" 2>/dev/null && { log "$name did not stop: SIGKILL"; kill -9 "$pid" 2>/dev/null || true; }
   fi
   rm -f "$PIDS/$name.pid"
