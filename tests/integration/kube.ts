@@ -40,8 +40,9 @@ export function localCluster(): Cluster {
 
 export interface Result { code: number; stdout: string; stderr: string }
 
+/** kubectl at the cluster's version (scripts/cluster.sh builds it), else the one on PATH. */
 export function kubectl(cluster: Cluster, args: string[], input?: string): Result {
-    const r = spawnSync("kubectl", args, { encoding: "utf8", input, env: { ...process.env, KUBECONFIG: cluster.kubeconfig }, maxBuffer: 64 * 1024 * 1024, timeout: 120_000 });
+    const r = spawnSync(cluster.env.WEBSTACK_CLUSTER_KUBECTL || "kubectl", args, { encoding: "utf8", input, env: { ...process.env, KUBECONFIG: cluster.kubeconfig }, maxBuffer: 64 * 1024 * 1024, timeout: 120_000 });
     return { code: r.status ?? -1, stdout: r.stdout ?? "", stderr: r.stderr ?? "" };
 }
 
