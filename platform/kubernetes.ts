@@ -129,6 +129,9 @@ export class KubernetesPlatform implements Platform {
         const secret = this.secretFor(spec, parent);
         // The revision annotation changes the immutable pod template, so the Job is
         // replaced (and so runs again) exactly when its image or credentials change.
+        // Create-before-delete (the name is generated): a delete-before-replace Job
+        // would make the engine replace every workload that depends on it as well,
+        // deleting them first, which is an outage at each rotation.
         const job = new k8s.batch.v1.Job(`${this.settings.stack}-${spec.name}`, {
             metadata: this.meta(spec.name, spec.role),
             spec: {
@@ -140,7 +143,7 @@ export class KubernetesPlatform implements Platform {
                     spec: { ...this.podSpec(spec, secret, {}), restartPolicy: "Never" },
                 },
             },
-        }, { parent, dependsOn: spec.dependsOn, deleteBeforeReplace: true });
+        }, { parent, dependsOn: spec.dependsOn });
         // Pulumi's await logic fails the update when the Job fails.
         return { completed: pulumi.all([job.metadata.name, revisionOf(spec)]).apply(([, r]) => r), resource: job };
     }
@@ -310,8 +313,11 @@ export class KubernetesPlatform implements Platform {
  * without a new generation) must change the template to roll the pods and
  * re-run the access jobs.
  */
-function revisionOf(spec: ContainerSpec & { revision?: pulumi.Input<string> }): pulumi.Output<string> {
-    const values = Object.keys(spec.secretEnv ?? {}).sort().map((k) => spec.secretEnv![k]);
+function revisionOf(spec: ContainerSpec & { revision?: pulumi.Input<string>; bootstrapOnlyEnv?: string[] }): pulumi.Output<string> {
+    // Values read only when a server initializes its data (an admin password)
+    // must not restart it: the access jobs apply their rotation online.
+    const bootstrapOnly = new Set(spec.bootstrapOnlyEnv ?? []);
+    const values = Object.keys(spec.secretEnv ?? {}).filter((k) => !bootstrapOnly.has(k)).sort().map((k) => spec.secretEnv![k]);
     return pulumi.all([pulumi.output(spec.revision ?? ""), secretFingerprint(values)])
         .apply(([revision, fingerprint]) => (values.length > 0 ? `${revision}+${fingerprint}` : revision));
 }

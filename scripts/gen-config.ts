@@ -21,6 +21,12 @@ export function pulumiYaml(): string {
         "  options:",
         "    typescript: true",
         "config:",
+        // Secrets are updated in place and keep their names, so a rotated value
+        // does not change every pod template that refers to its Secret: the
+        // revision annotation alone decides which pods roll, and database and
+        // cache servers never restart for a rotation.
+        "  kubernetes:enableSecretMutable:",
+        "    value: true",
     ];
     const objects: string[] = [];
     for (const [key, spec] of Object.entries(schema) as [string, ConfigKey][]) {

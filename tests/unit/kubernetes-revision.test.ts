@@ -30,6 +30,22 @@ function spec(password: string): WorkloadSpec & JobSpec {
     } as WorkloadSpec & JobSpec;
 }
 
+async function serverRevision(adminPassword: string, appPassword: string): Promise<string> {
+    const settings = settingsOf("Pulumi.staging.yaml", "staging");
+    const session = await startMocks(settings.stack);
+    const harness = new Harness();
+    const platform = new KubernetesPlatform(settings, harness);
+    platform.workload({
+        ...spec(appPassword),
+        name: "db",
+        role: "database",
+        secretEnv: { POSTGRES_PASSWORD: pulumi.secret(adminPassword), OTHER: pulumi.secret(appPassword) },
+        bootstrapOnlyEnv: ["POSTGRES_PASSWORD"],
+    } as WorkloadSpec, harness);
+    await session.settle();
+    return unwrap(session.ofType(DEPLOYMENT)[0].props).spec.template.metadata.annotations["webstack.dev/revision"];
+}
+
 async function revisions(password: string): Promise<{ deployment: string; job: string }> {
     const settings = settingsOf("Pulumi.staging.yaml", "staging");
     const session = await startMocks(settings.stack);
@@ -60,6 +76,14 @@ describe("Kubernetes pod template revision", () => {
         const a = await revisions("same-value-0123456789abcdef");
         const b = await revisions("same-value-0123456789abcdef");
         expect(b).to.deep.equal(a);
+    });
+
+    it("ignores values a server reads only at initialization (a rotated admin password never restarts it)", async () => {
+        const a = await serverRevision("admin-one-0123456789abcdef", "app-0123456789abcdef");
+        const b = await serverRevision("admin-two-0123456789abcdef", "app-0123456789abcdef");
+        const c = await serverRevision("admin-two-0123456789abcdef", "app-changed-0123456789abcdef");
+        expect(b).to.equal(a);
+        expect(c).to.not.equal(b);
     });
 
     it("never contains the credential value", async () => {
