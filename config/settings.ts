@@ -9,7 +9,7 @@ import {
     schema, ConfigKey, ConfigKeyName, EnvironmentName, Target, CloudProfileName, DbMode, LogLevel, ENVIRONMENTS,
 } from "./schema";
 import { parseServices, imageProblems, ServiceSettings } from "./services";
-import { Rotation, rotationFor } from "./rotation";
+import { DeployedRotation, Rotation, rotationFor } from "./rotation";
 
 export interface Settings {
     project: string;
@@ -40,7 +40,7 @@ const STRICT: readonly EnvironmentName[] = ["staging", "production"];
  * marks secret must be one of them when set, or its value sits in git in
  * plain text.
  */
-export function loadSettings(raw: RawConfig, stack: string, now: Date, project = "webstack", secretKeys: readonly string[] = []): Settings {
+export function loadSettings(raw: RawConfig, stack: string, now: Date, project = "webstack", secretKeys: readonly string[] = [], deployed?: DeployedRotation): Settings {
     const problems: Problem[] = [];
     for (const key of Object.keys(schema) as ConfigKeyName[]) {
         const spec: ConfigKey = schema[key];
@@ -161,7 +161,7 @@ export function loadSettings(raw: RawConfig, stack: string, now: Date, project =
         logLevel,
         corsOrigins,
         jwt: { issuer: value("jwtIssuer") as string, audience: value("jwtAudience") as string },
-        rotation: rotationFor(now, { periodDays, anchor }),
+        rotation: rotationFor(now, { periodDays, anchor }, deployed),
         services,
         db: {
             mode: dbMode,

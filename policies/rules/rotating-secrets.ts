@@ -180,8 +180,14 @@ export function checkRotatingSecrets(resources: PolicyInputResource[], config: R
                     "let the Credential component derive both slots from the rotation schedule");
             }
         }
+        // Catching up after missed periods, an up issues the new current value and keeps the
+        // overdue one as previous for one more window: refusing that up would keep the old value forever.
+        const fresh = group.some((s) => s.generation === current && s.issuedAt !== undefined && now - s.issuedAt <= (s.periodDays ?? maxAge) * DAY_MS);
         for (const s of group) {
             const isPrevious = current !== undefined && s.generation !== undefined && s.generation < current;
+            if (isPrevious && fresh) {
+                continue;
+            }
             checkAge(s, isPrevious, maxAge, envText, now, f);
         }
     }

@@ -23,12 +23,12 @@ function withExternal(opts: { issuedDaysAgo?: number; workerValue?: string; fing
     const rs = k8sStack("production");
     const api = find(rs, T.secret, "production-api");
     const issued = isoDaysAgo(opts.issuedDaysAgo ?? 10).slice(0, 10);
-    api.props.stringData.API__PAYMENT_API_KEY = STRIPE;
-    api.props.metadata.annotations = { [EXTERNAL_SECRETS]: declare({ API__PAYMENT_API_KEY: { service: "api", config: "stripeKey", issued, value: STRIPE, fingerprint: opts.fingerprint } }) };
+    (api.props as any).stringData.API__PAYMENT_API_KEY = STRIPE;
+    (api.props as any).metadata.annotations = { [EXTERNAL_SECRETS]: declare({ API__PAYMENT_API_KEY: { service: "api", config: "stripeKey", issued, value: STRIPE, fingerprint: opts.fingerprint } }) };
     const worker = find(rs, T.secret, "production-worker");
     const wv = opts.workerValue ?? SMTP;
-    worker.props.stringData.WORKER__SMTP_PASSWORD = wv;
-    worker.props.metadata.annotations = { [EXTERNAL_SECRETS]: declare({ WORKER__SMTP_PASSWORD: { service: "worker", config: "workerSmtpPassword", issued, value: wv } }) };
+    (worker.props as any).stringData.WORKER__SMTP_PASSWORD = wv;
+    (worker.props as any).metadata.annotations = { [EXTERNAL_SECRETS]: declare({ WORKER__SMTP_PASSWORD: { service: "worker", config: "workerSmtpPassword", issued, value: wv } }) };
     return { rs, api, worker };
 }
 
@@ -41,7 +41,7 @@ describe("externally issued secrets (services.<name>.secrets)", () => {
 
     it("the same value undeclared is a literal credential", async () => {
         const { rs, api } = withExternal();
-        delete api.props.metadata.annotations;
+        delete (api.props as any).metadata.annotations;
         expectViolation(await runPolicy("no-shared-credentials", "production", rs), "no-shared-credentials", api, "key API__PAYMENT_API_KEY holds a literal credential");
     });
 
@@ -65,7 +65,7 @@ describe("externally issued secrets (services.<name>.secrets)", () => {
 
     it("a declaration for another service is refused", async () => {
         const { rs, worker } = withExternal();
-        worker.props.metadata.annotations[EXTERNAL_SECRETS] = declare({ WORKER__SMTP_PASSWORD: { service: "api", config: "workerSmtpPassword", issued: "2026-11-20", value: SMTP } });
+        (worker.props as any).metadata.annotations[EXTERNAL_SECRETS] = declare({ WORKER__SMTP_PASSWORD: { service: "api", config: "workerSmtpPassword", issued: "2026-11-20", value: SMTP } });
         expectViolation(await runPolicy("no-shared-credentials", "production", rs), "no-shared-credentials", worker, "declared for service \"api\" but delivered to \"worker\"");
     });
 
@@ -76,9 +76,9 @@ describe("externally issued secrets (services.<name>.secrets)", () => {
         const lenient = configWith("production", "rotating-secrets", { maxAgeDays: 60 });
         expectNoViolation(await runPolicy("rotating-secrets", "production", old.rs, { config: lenient }));
         const { rs, api } = withExternal();
-        api.props.metadata.annotations[EXTERNAL_SECRETS] = declare({ API__PAYMENT_API_KEY: { service: "api", config: "stripeKey", issued: "", value: STRIPE } });
+        (api.props as any).metadata.annotations[EXTERNAL_SECRETS] = declare({ API__PAYMENT_API_KEY: { service: "api", config: "stripeKey", issued: "", value: STRIPE } });
         expectViolation(await runPolicy("rotating-secrets", "production", rs), "rotating-secrets", api, "declares no issue date");
-        api.props.metadata.annotations[EXTERNAL_SECRETS] = declare({ API__PAYMENT_API_KEY: { service: "api", config: "stripeKey", issued: isoDaysAgo(-10).slice(0, 10), value: STRIPE } });
+        (api.props as any).metadata.annotations[EXTERNAL_SECRETS] = declare({ API__PAYMENT_API_KEY: { service: "api", config: "stripeKey", issued: isoDaysAgo(-10).slice(0, 10), value: STRIPE } });
         expectViolation(await runPolicy("rotating-secrets", "production", rs), "rotating-secrets", api, "in the future");
     });
 
@@ -87,14 +87,14 @@ describe("externally issued secrets (services.<name>.secrets)", () => {
         const api = find(rs, T.container, "pr-1-api");
         const worker = find(rs, T.container, "pr-1-worker");
         const issued = isoDaysAgo(3).slice(0, 10);
-        api.props.envs.push(`API__PAYMENT_API_KEY=${STRIPE}`);
-        api.props.labels.push({ label: EXTERNAL_SECRETS, value: declare({ API__PAYMENT_API_KEY: { service: "api", config: "stripeKey", issued, value: STRIPE } }) });
+        (api.props as any).envs.push(`API__PAYMENT_API_KEY=${STRIPE}`);
+        (api.props as any).labels.push({ label: EXTERNAL_SECRETS, value: declare({ API__PAYMENT_API_KEY: { service: "api", config: "stripeKey", issued, value: STRIPE } }) });
         const ok = await runPolicy("no-shared-credentials", "review", rs);
         assert.strictEqual(violationsOf(ok).length, 0, describeReported(ok));
-        worker.props.envs.push(`WORKER__PAYMENT_API_KEY=${STRIPE}`);
+        (worker.props as any).envs.push(`WORKER__PAYMENT_API_KEY=${STRIPE}`);
         const undeclared = await runPolicy("no-shared-credentials", "review", rs);
         expectViolation(undeclared, "no-shared-credentials", worker, "env WORKER__PAYMENT_API_KEY holds a literal credential");
-        worker.props.labels.push({ label: EXTERNAL_SECRETS, value: declare({ WORKER__PAYMENT_API_KEY: { service: "worker", config: "workerStripeKey", issued, value: STRIPE } }) });
+        (worker.props as any).labels.push({ label: EXTERNAL_SECRETS, value: declare({ WORKER__PAYMENT_API_KEY: { service: "worker", config: "workerStripeKey", issued, value: STRIPE } }) });
         expectViolation(await runPolicy("no-shared-credentials", "review", rs), "no-shared-credentials", worker, "has the same value (fingerprint");
     });
 });

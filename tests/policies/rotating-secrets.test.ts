@@ -67,10 +67,26 @@ describe(POLICY, () => {
     it("lets the previous value live one more period, but not longer", async () => {
         const rs = prod();
         const rp = find(rs, T.randomPassword, "production-api-db-a");
+        const current = find(rs, T.randomPassword, "production-api-db-b");
         keepers(rp)["webstack.dev/issued-at"] = isoDaysAgo(59);
         expectNoViolation(await runPolicy(POLICY, "production", rs));
         keepers(rp)["webstack.dev/issued-at"] = isoDaysAgo(75);
+        // Its successor is older than one period: the previous value outlived its window.
+        keepers(current)["webstack.dev/issued-at"] = isoDaysAgo(31);
         expectViolation(await runPolicy(POLICY, "production", rs), POLICY, rp, "previous value was issued 75 days ago", "older than the 60 days allowed");
+    });
+
+    it("accepts an overdue previous value while its successor is in its first period (catching up after missed periods)", async () => {
+        const rs = prod();
+        const previous = find(rs, T.randomPassword, "production-api-db-a");
+        const current = find(rs, T.randomPassword, "production-api-db-b");
+        // Three periods were missed: this up issued the new current value today and keeps the one in use as previous.
+        keepers(previous)["webstack.dev/issued-at"] = isoDaysAgo(100);
+        keepers(current)["webstack.dev/issued-at"] = isoDaysAgo(0);
+        expectNoViolation(await runPolicy(POLICY, "production", rs));
+        // Not when the current value is itself from an earlier period.
+        keepers(current)["webstack.dev/issued-at"] = isoDaysAgo(31);
+        expectViolation(await runPolicy(POLICY, "production", rs), POLICY, previous, "previous value was issued 100 days ago");
     });
 
     it("honours maxAgeDays from config", async () => {
