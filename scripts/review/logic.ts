@@ -404,11 +404,8 @@ export interface ReviewConfigInput {
  * semantics (nested service fields; numbers stay numbers).
  */
 export function reviewConfig(input: ReviewConfigInput): { plain: ConfigMap; paths: ConfigMap } {
-    if (input.target === "kubernetes") {
-        return kubernetesReviewConfig(input);
-    }
-    const ports = portsFor(input.pr);
     const v = (value: string) => ({ value });
+    // What every review stack sets: the version stamp, the images, its own audience.
     const plain: ConfigMap = {
         "webstack:environment": v("review"),
         "webstack:gitSha": v(input.sha),
@@ -417,49 +414,31 @@ export function reviewConfig(input: ReviewConfigInput): { plain: ConfigMap; path
         "webstack:dbImage": v(input.images.postgres),
         "webstack:cacheImage": v(input.images.redis),
         "webstack:webImage": v(input.images.web),
-        "webstack:edgeImage": v(input.images.edge),
-        "webstack:webHostPort": v(String(ports.web)),
-        "webstack:jwtIssuer": v(`http://localhost:${ports.api}`),
         "webstack:jwtAudience": v(`webstack-pr-${input.pr}`),
     };
-    const paths: ConfigMap = {
-        "webstack:corsOrigins[0]": v(`http://localhost:${ports.web}`),
-    };
+    const paths: ConfigMap = {};
     for (const s of input.services) {
         paths[`webstack:services.${s}.image`] = v(input.images.app);
     }
+    if (input.target === "kubernetes") {
+        // Its own host names under the template's domain, behind the cluster's ingress.
+        if (!input.domain) {
+            throw new UsageError("a Kubernetes review template needs webstack:domain (review stacks serve on pr-<N>.<domain>)");
+        }
+        const domain = `pr-${input.pr}.${input.domain}`;
+        plain["webstack:domain"] = v(domain);
+        plain["webstack:jwtIssuer"] = v(`https://api.${domain}`);
+        paths["webstack:corsOrigins[0]"] = v(`https://${domain}`);
+        return { plain, paths };
+    }
+    // Docker: the PR's own loopback ports and the edge proxy's image.
+    const ports = portsFor(input.pr);
+    plain["webstack:edgeImage"] = v(input.images.edge);
+    plain["webstack:webHostPort"] = v(String(ports.web));
+    plain["webstack:jwtIssuer"] = v(`http://localhost:${ports.api}`);
+    paths["webstack:corsOrigins[0]"] = v(`http://localhost:${ports.web}`);
     if (input.publicApi) {
         paths[`webstack:services.${input.publicApi}.hostPort`] = v(String(ports.api));
-    }
-    return { plain, paths };
-}
-
-/**
- * A review stack on a Kubernetes cluster: its own host name under the
- * template's domain (pr-<N>.<domain>, api.pr-<N>.<domain>) behind the
- * cluster's ingress; no loopback ports and no edge proxy.
- */
-function kubernetesReviewConfig(input: ReviewConfigInput): { plain: ConfigMap; paths: ConfigMap } {
-    if (!input.domain) {
-        throw new UsageError("a Kubernetes review template needs webstack:domain (review stacks serve on pr-<N>.<domain>)");
-    }
-    const v = (value: string) => ({ value });
-    const domain = `pr-${input.pr}.${input.domain}`;
-    const plain: ConfigMap = {
-        "webstack:environment": v("review"),
-        "webstack:domain": v(domain),
-        "webstack:gitSha": v(input.sha),
-        "webstack:buildDate": v(input.buildDate),
-        "webstack:appVersion": v(input.appVersion),
-        "webstack:dbImage": v(input.images.postgres),
-        "webstack:cacheImage": v(input.images.redis),
-        "webstack:webImage": v(input.images.web),
-        "webstack:jwtIssuer": v(`https://api.${domain}`),
-        "webstack:jwtAudience": v(`webstack-pr-${input.pr}`),
-    };
-    const paths: ConfigMap = { "webstack:corsOrigins[0]": v(`https://${domain}`) };
-    for (const s of input.services) {
-        paths[`webstack:services.${s}.image`] = v(input.images.app);
     }
     return { plain, paths };
 }

@@ -12,36 +12,20 @@
  * of another cluster would set their own.
  */
 import { expect } from "chai";
-import { execFileSync, spawnSync } from "child_process";
+import { execFileSync } from "child_process";
 import * as fs from "fs";
 import * as path from "path";
 import * as yaml from "js-yaml";
 import { Engine, ROOT, policyConfig, requireEngine, tail } from "./engine";
 import { Cluster, items, kubectl, localCluster, pinnedOnTheNode, viaIngress } from "./kube";
+import { buildImages, gitSha } from "./images";
 
 const DAY_MS = 86_400_000;
 const PASSWORD = "random:index/randomPassword:RandomPassword";
 
-function gitSha(): string {
-    const r = spawnSync("git", ["rev-parse", "--short=12", "HEAD"], { cwd: ROOT, encoding: "utf8" });
-    return r.status === 0 ? r.stdout.trim() : "0000000";
-}
-
 /** Builds the images (scripts/images.sh), loads them into the node and returns them by role. */
 function imagesOnTheNode(sha: string): Record<string, string> {
-    const out = execFileSync("bash", [path.join(ROOT, "scripts", "images.sh"), "--tag", sha], { cwd: ROOT, encoding: "utf8", stdio: ["ignore", "pipe", "inherit"], maxBuffer: 64 * 1024 * 1024 });
-    const images: Record<string, string> = {};
-    for (const line of out.split("\n")) {
-        const m = /^image (\w+)=(\S+)$/.exec(line.trim());
-        if (m) {
-            images[m[1]] = m[2];
-        }
-    }
-    for (const k of ["app", "web", "postgres", "redis"]) {
-        if (!images[k]) {
-            throw new Error(`scripts/images.sh did not report an image for ${k}:\n${out}`);
-        }
-    }
+    const images = buildImages(sha, ["app", "web", "postgres", "redis"]);
     execFileSync("bash", [path.join(ROOT, "scripts", "cluster.sh"), "load-images", images.app, images.web, images.postgres, images.redis], { stdio: ["ignore", "inherit", "inherit"] });
     return images;
 }

@@ -6,41 +6,18 @@
  * the stack through config, as a user would pass their own.
  */
 import { expect } from "chai";
-import { execFileSync, spawnSync } from "child_process";
 import * as fs from "fs";
 import * as net from "net";
 import * as path from "path";
 import * as yaml from "js-yaml";
 import { Engine, ROOT, requireEngine, policyConfig, tail } from "./engine";
 import { docker, inspect, serviceContainer, stackObjects } from "./docker";
+import { buildImages, gitSha } from "./images";
 
 const STACK = "it-local";
 const API_PORT = 18100;
 const WEB_PORT = 18180;
 const DAY_MS = 86_400_000;
-
-function gitSha(): string {
-    const r = spawnSync("git", ["rev-parse", "--short=12", "HEAD"], { cwd: ROOT, encoding: "utf8" });
-    return r.status === 0 ? r.stdout.trim() : "0000000";
-}
-
-/** Builds base and application images; returns the image references to configure. */
-function buildImages(sha: string): Record<string, string> {
-    const out = execFileSync("bash", [path.join(ROOT, "scripts", "images.sh"), "--tag", sha], { cwd: ROOT, encoding: "utf8", stdio: ["ignore", "pipe", "inherit"], maxBuffer: 64 * 1024 * 1024 });
-    const images: Record<string, string> = {};
-    for (const line of out.split("\n")) {
-        const m = /^image (\w+)=(\S+)$/.exec(line.trim());
-        if (m) {
-            images[m[1]] = m[2];
-        }
-    }
-    for (const k of ["app", "web", "postgres", "redis", "edge"]) {
-        if (!images[k]) {
-            throw new Error(`scripts/images.sh did not report an image for ${k}:\n${out}`);
-        }
-    }
-    return images;
-}
 
 function stackYaml(images: Record<string, string>, sha: string): string {
     const doc = yaml.load(fs.readFileSync(path.join(ROOT, "Pulumi.local.yaml"), "utf8")) as { config: Record<string, any> };

@@ -3,11 +3,12 @@
  * a temporary file backend of its own with the toolchain on PATH, so a
  * developer's .pulumi-state is never touched, with every run's output kept.
  */
-import { ChildProcess, execFileSync, spawn, spawnSync } from "child_process";
+import { ChildProcess, spawn, spawnSync } from "child_process";
 import * as fs from "fs";
 import * as os from "os";
 import * as path from "path";
 import { ROOT, pulumiBinDir } from "./engine";
+import { buildImages } from "./images";
 
 export interface Run { code: number; stdout: string; stderr: string; seconds: number; output: string }
 
@@ -68,14 +69,5 @@ export class Tool {
 
 /** Builds the images with scripts/images.sh; returns the tool's --image flags for them. */
 export function imageFlags(sha: string): string[] {
-    const out = execFileSync("bash", [path.join(ROOT, "scripts", "images.sh"), "--tag", sha], { cwd: ROOT, encoding: "utf8", stdio: ["ignore", "pipe", "inherit"], maxBuffer: 64 * 1024 * 1024 });
-    const flags: string[] = [];
-    for (const line of out.split("\n")) {
-        const m = /^image (\w+)=(\S+)$/.exec(line.trim());
-        if (m) {
-            flags.push("--image", `${m[1]}=${m[2]}`);
-        }
-    }
-    return flags;
+    return Object.entries(buildImages(sha)).flatMap(([role, ref]) => ["--image", `${role}=${ref}`]);
 }
-
