@@ -111,15 +111,7 @@ credentials() {
     "$access" "$secret" >"$RUN/s3.json"
 }
 
-up() {
-  build
-  mkdir -p "$RUN/data" "$RUN/logs"
-  certificates
-  credentials
-  if answers; then log "already up at $(endpoint)"; return 0; fi
-  if [ -n "$(running_pid || true)" ]; then
-    log "a server started earlier (pid $(running_pid)) does not answer yet; waiting"
-  else
+start_server() {
     log "starting weed server (S3 $(endpoint); master $MASTER_PORT, volume $VOLUME_PORT, filer $FILER_PORT; loopback only), logs: $RUN/logs"
     setsid nohup "$BIN" -logdir="$RUN/logs" server \
       -ip=127.0.0.1 -ip.bind=127.0.0.1 -dir="$RUN/data" \
@@ -129,9 +121,26 @@ up() {
       -s3.cert.file="$RUN/tls/server.crt" -s3.key.file="$RUN/tls/server.key" \
       >>"$RUN/logs/weed.out" 2>&1 </dev/null &
     echo $! >"$RUN/weed.pid"
+}
+
+up() {
+  build
+  mkdir -p "$RUN/data" "$RUN/logs"
+  certificates
+  credentials
+  if answers; then log "already up at $(endpoint)"; return 0; fi
+  if [ -n "$(running_pid || true)" ]; then
+    log "a server started earlier (pid $(running_pid)) does not answer yet; waiting"
+  else
+    start_server
   fi
-  local deadline=$((SECONDS + WAIT)) next=$((SECONDS + 10))
+  local deadline=$((SECONDS + WAIT)) next=$((SECONDS + 10)) retried=0
   until answers; do
+    if [ -z "$(running_pid || true)" ] && [ "$retried" -eq 0 ]; then
+      # Right after a server was killed its ports can still be held for a moment.
+      log "weed exited while starting; starting it once more in 5 s"
+      retried=1; sleep 5; start_server; continue
+    fi
     [ -n "$(running_pid || true)" ] || { tail -n 20 "$RUN/logs/weed.out" >&2; die "weed exited; see $RUN/logs/weed.out"; }
     [ "$SECONDS" -lt "$deadline" ] || die "no S3 answer at $(endpoint) after ${WAIT}s; see $RUN/logs/weed.out"
     [ "$SECONDS" -lt "$next" ] || { log "waiting for the S3 gateway"; next=$((SECONDS + 10)); }
