@@ -449,3 +449,17 @@ export function dockerStack(environment: "local" | "review" = "review", stack: s
     }));
     return out.map((r) => clone(r));
 }
+
+/** The Docker review stack as its first preview sees it: no password generated yet, so every env entry that interpolates one is unknown. */
+export function dockerFirstPreview(): FixtureResource[] {
+    const rs = dockerStack("review");
+    const secrets = new Set<string>();
+    for (const rp of rs.filter((r) => r.type === T.randomPassword)) {
+        secrets.add(rp.props.result as string);
+        rp.props.result = UNKNOWN;
+    }
+    for (const c of rs.filter((r) => r.type === T.container)) {
+        c.props.envs = (c.props.envs as string[]).map((e) => ([...secrets].some((s) => e.includes(s)) ? UNKNOWN : e));
+    }
+    return rs;
+}

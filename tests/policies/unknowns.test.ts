@@ -9,28 +9,14 @@ import * as assert from "assert";
 import { checkNoSharedCredentials } from "../../policies/rules/no-shared-credentials";
 import { checkPinnedImages } from "../../policies/rules/pinned-images";
 import { Unknown, isUnknown, plainProps, toPlain, unknownCheckingProxy } from "../../policies/lib/unknown";
-import { T, UNKNOWN, UNKNOWN_ARRAY, at, dockerStack, find, k8sStack, valuesFor } from "./fixtures";
+import { T, UNKNOWN, UNKNOWN_ARRAY, at, dockerFirstPreview, dockerStack, find, k8sStack, valuesFor } from "./fixtures";
 import { expectViolation } from "./expect";
-import { FixtureResource, describeReported, previewSkipsOf, runPack, urnFor, violationsOf } from "./harness";
+import { describeReported, previewSkipsOf, runPack, urnFor, violationsOf } from "./harness";
 
-/** The Docker review stack as its first preview sees it: no password generated yet. */
-function firstPreview(): FixtureResource[] {
-    const rs = dockerStack("review");
-    const secrets = new Set<string>();
-    for (const rp of rs.filter((r) => r.type === T.randomPassword)) {
-        secrets.add(rp.props.result as string);
-        rp.props.result = UNKNOWN;
-    }
-    for (const c of rs.filter((r) => r.type === T.container)) {
-        // Every `KEY=value` string that interpolates a password is unknown as a whole.
-        c.props.envs = (c.props.envs as string[]).map((e) => ([...secrets].some((s) => e.includes(s)) ? UNKNOWN : e));
-    }
-    return rs;
-}
 
 describe("unknown values during preview", () => {
     it("does not crash and does not pass the credential check when passwords and env are unknown", async () => {
-        const rs = firstPreview();
+        const rs = dockerFirstPreview();
         assert.ok((find(rs, T.container, "pr-1-api").props.envs as string[]).includes(UNKNOWN));
         const reported = await runPack(rs, { environment: "review" });
         assert.strictEqual(violationsOf(reported).length, 0, describeReported(reported));
@@ -41,7 +27,7 @@ describe("unknown values during preview", () => {
     });
 
     it("still reports what is known next to the unknown part", async () => {
-        const rs = firstPreview();
+        const rs = dockerFirstPreview();
         const rp = find(rs, T.randomPassword, "pr-1-api-db-a");
         delete (rp.props.keepers as Record<string, string>)["webstack.dev/service"];
         const worker = find(rs, T.container, "pr-1-worker");
@@ -119,7 +105,7 @@ describe("unknown values during preview", () => {
         assert.deepStrictEqual(image.map((f) => f.kind), ["undetermined"]);
         assert.match(image[0].message, /docker:index\/container:Container "c": the image of the container cannot be checked during preview/);
 
-        const rs = firstPreview().map((r) => ({ ...r, urn: urnFor("pr-1", r.type, r.name), props: plainProps(r.props) }));
+        const rs = dockerFirstPreview().map((r) => ({ ...r, urn: urnFor("pr-1", r.type, r.name), props: plainProps(r.props) }));
         const findings = checkNoSharedCredentials(rs, { environment: "review" });
         assert.ok(findings.length > 0 && findings.every((f) => f.kind === "undetermined"), JSON.stringify(findings, null, 1));
         assert.ok(valuesFor("pr-1", "api-db").current.length > 8);
