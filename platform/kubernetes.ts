@@ -127,6 +127,7 @@ export class KubernetesPlatform implements Platform {
 
     job(spec: JobSpec, parent: pulumi.Resource): JobRun {
         const secret = this.secretFor(spec, parent);
+        const revision = revisionOf(spec);
         // The revision annotation changes the immutable pod template, so the Job is
         // replaced (and so runs again) exactly when its image or credentials change.
         // Create-before-delete (the name is generated): a delete-before-replace Job
@@ -139,13 +140,13 @@ export class KubernetesPlatform implements Platform {
                 activeDeadlineSeconds: 900,
                 ttlSecondsAfterFinished: 86400,
                 template: {
-                    metadata: { labels: this.podLabels(spec), annotations: { "webstack.dev/revision": revisionOf(spec) } },
+                    metadata: { labels: this.podLabels(spec), annotations: { "webstack.dev/revision": revision } },
                     spec: { ...this.podSpec(spec, secret, {}), restartPolicy: "Never" },
                 },
             },
         }, { parent, dependsOn: spec.dependsOn });
         // Pulumi's await logic fails the update when the Job fails.
-        return { completed: pulumi.all([job.metadata.name, revisionOf(spec)]).apply(([, r]) => r), resource: job };
+        return { completed: pulumi.all([job.metadata.name, revision]).apply(([, r]) => r), resource: job };
     }
 
     cron(spec: CronSpec, parent: pulumi.Resource): pulumi.Resource {
